@@ -7,6 +7,8 @@ const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
+      // Platform modules resolve to their Node variant under test (the `node` export condition).
+      { find: /^@purevit\/weights\/platform$/, replacement: `${packages}weights/src/platform-node.ts` },
       { find: /^@purevit\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` },
       { find: /^@purevit\/([a-z-]+)\/(.+)$/, replacement: `${packages}$1/src/$2.ts` },
     ],
