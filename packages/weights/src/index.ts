@@ -1,1 +1,14 @@
-export {};
+export { DTYPES, dtypeSize, float16BitsToFloat32Bits, isDType, type DType, type TensorTypedArray, type TypedArrayOf } from './safetensors/dtypes.js';
+export { SafetensorsError, type SafetensorsErrorCode } from './safetensors/errors.js';
+export { MAX_HEADER_SIZE, parseHeader, type SafetensorsHeader, type TensorInfo } from './safetensors/header.js';
+export { SafetensorsFile, type OpenOptions } from './safetensors/reader.js';
+export type { ByteSource } from './sources/byte-source.js';
+export { bytesSource } from './sources/bytes.js';
+export { blobSource } from './sources/blob.js';
+export { WeightError, type WeightErrorCode } from './weight-error.js';
+export { mergeWeightMaps, weightMapFromSafetensors, type WeightEntry, type WeightMap } from './weight-map.js';
+export { WeightScope } from './weight-scope.js';
+export { addPrefix, concatRows, filterKeys, hasKeyPrefix, renameKeys, replaceInKeys, sliceRows, stripPrefix } from './adapters.js';
+export { loadWeights, memoryRepo, type LoadWeightsOptions, type ModelRepo } from './repo.js';
+export type { DownloadProgress, OpenRepo, OpenRepoOptions, ReadBytes } from './platform.js';
+export { InvalidNameError } from './hub/validate.js';

@@ -1,0 +1,22 @@
+/** Errors about checkpoints as a whole: missing or mis-shaped tensors, absent or broken indexes. */
+
+export type WeightErrorCode =
+  | 'missing_tensor'
+  | 'shape_mismatch'
+  | 'duplicate_tensor'
+  | 'no_checkpoint'
+  | 'invalid_index'
+  | 'invalid_entry';
+
+export class WeightError extends Error {
+  override readonly name = 'WeightError';
+  readonly code: WeightErrorCode;
+  /** The full checkpoint key the problem is about, when there is one. */
+  readonly key: string | undefined;
+
+  constructor(code: WeightErrorCode, message: string, key?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.key = key;
+  }
+}
