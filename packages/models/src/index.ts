@@ -1,1 +1,22 @@
-export {};
+// Configs
+export { PretrainedConfig, PROBLEM_TYPES, type JsonObject, type JsonValue, type ProblemType } from './configs/pretrained-config.js';
+export { ViTConfig, type Size2 } from './models/vit/vit-config.js';
+
+// Layers (shared by every ViT-style family)
+export { Linear, concatLinears, readLinear, type LinearWeights } from './layers/linear.js';
+export { LayerNorm } from './layers/layer-norm.js';
+export { Attention, type AttentionImplementation, type AttentionOptions, type AttentionScratch } from './layers/attention.js';
+export { Mlp, activationName } from './layers/mlp.js';
+export { BlockScratch } from './layers/block-scratch.js';
+export { TransformerBlock, type TransformerBlockParts } from './layers/transformer-block.js';
+export { PatchEmbed } from './layers/patch-embed.js';
+
+// Models
+export type { BaseModelOutputWithPooling, ImageClassifierOutput, LoadReport, MaskedImageModelingOutput } from './models/model-outputs.js';
+export type { LoadOptions } from './models/load-options.js';
+export type { BoolMask } from './models/tensor-utils.js';
+export { adaptViTCheckpoint } from './models/vit/vit-checkpoint.js';
+export { ViTEmbeddings } from './models/vit/vit-embeddings.js';
+export { loadViTEncoder, loadViTLayer } from './models/vit/vit-encoder.js';
+export { ViTModel, type ForwardHeadOptions, type ViTModelInputs, type ViTModelLoadOptions } from './models/vit/vit-model.js';
+export { ViTPooler } from './models/vit/vit-pooler.js';

@@ -1,0 +1,65 @@
+import { linear, prepareLinear, type ActivationName, type LinearLayer } from '@purevit/core';
+import type { WeightScope } from '@purevit/weights';
+
+/** A torch nn.Linear's parameters as read from a checkpoint, before packing. */
+export interface LinearWeights {
+  weight: Float32Array; // [outFeatures, inFeatures]
+  bias: Float32Array | null; // [outFeatures]
+  outFeatures: number;
+  inFeatures: number;
+}
+
+/** Reads `<scope>.weight` (and `<scope>.bias` when `bias`) in torch's [out, in] layout. */
+export async function readLinear(scope: WeightScope, inFeatures: number, outFeatures: number, bias = true): Promise<LinearWeights> {
+  return {
+    weight: await scope.get('weight', [outFeatures, inFeatures]),
+    bias: bias ? await scope.get('bias', [outFeatures]) : null,
+    outFeatures,
+    inFeatures,
+  };
+}
+
+/**
+ * Stacks linears that read the same input along the output axis (q, k, v → one qkv projection), so
+ * one matmul computes all of them; row `r` of the result is [out₀ | out₁ | …].
+ */
+export function concatLinears(parts: readonly LinearWeights[]): LinearWeights {
+  const inFeatures = parts[0].inFeatures;
+  if (parts.some((p) => p.inFeatures !== inFeatures)) throw new RangeError('concatLinears: parts read inputs of different widths');
+  const outFeatures = parts.reduce((s, p) => s + p.outFeatures, 0);
+  const weight = new Float32Array(outFeatures * inFeatures);
+  const anyBias = parts.some((p) => p.bias !== null);
+  const bias = anyBias ? new Float32Array(outFeatures) : null;
+  let row = 0;
+  for (const p of parts) {
+    weight.set(p.weight, row * inFeatures);
+    if (bias && p.bias) bias.set(p.bias, row); // a part without bias contributes zeros, as torch's bias=False
+    row += p.outFeatures;
+  }
+  return { weight, bias, outFeatures, inFeatures };
+}
+
+/** y = x·Wᵀ + b with an optional fused epilogue (activation, then residual add). */
+export class Linear {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  private readonly packed: LinearLayer;
+
+  constructor(weights: LinearWeights) {
+    this.inFeatures = weights.inFeatures;
+    this.outFeatures = weights.outFeatures;
+    this.packed = prepareLinear(weights.weight, weights.bias, weights.outFeatures, weights.inFeatures);
+  }
+
+  static async load(scope: WeightScope, inFeatures: number, outFeatures: number, bias = true): Promise<Linear> {
+    return new Linear(await readLinear(scope, inFeatures, outFeatures, bias));
+  }
+
+  /**
+   * out[rows, outFeatures] = x[rows, inFeatures]·Wᵀ + b, then `activation`, then `+= residual`.
+   * `out` must not alias `x` or `residual`.
+   */
+  forward(x: Float32Array, rows: number, out: Float32Array, activation?: ActivationName, residual?: Float32Array): void {
+    linear(x, rows, this.packed, out, activation || residual ? { activation, residual } : undefined);
+  }
+}

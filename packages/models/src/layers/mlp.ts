@@ -1,0 +1,32 @@
+import { isActivationName, ACTIVATION_NAMES, type ActivationName } from '@purevit/core';
+import type { Linear } from './linear.js';
+
+/** Resolves a config's activation name, or throws naming it and the supported ones. */
+export function activationName(name: string, field = 'hidden_act'): ActivationName {
+  if (isActivationName(name)) return name;
+  throw new Error(`unsupported ${field} "${name}"; supported: ${ACTIVATION_NAMES.join(', ')}`);
+}
+
+/** fc2(act(fc1(x))) with the activation fused into fc1 and the residual add fused into fc2. */
+export class Mlp {
+  readonly dim: number;
+  readonly hiddenDim: number;
+
+  constructor(
+    readonly fc1: Linear, // dim → hiddenDim
+    readonly fc2: Linear, // hiddenDim → dim
+    readonly activation: ActivationName,
+  ) {
+    if (fc1.outFeatures !== fc2.inFeatures) {
+      throw new RangeError(`Mlp: fc1 gives ${fc1.outFeatures} features, fc2 reads ${fc2.inFeatures}`);
+    }
+    this.dim = fc1.inFeatures;
+    this.hiddenDim = fc1.outFeatures;
+  }
+
+  /** out[rows, dim] = fc2(act(fc1(x))) (+ residual); `hidden` is scratch [rows, hiddenDim]. */
+  forward(x: Float32Array, rows: number, out: Float32Array, hidden: Float32Array, residual?: Float32Array): void {
+    this.fc1.forward(x, rows, hidden, this.activation);
+    this.fc2.forward(hidden, rows, out, undefined, residual);
+  }
+}

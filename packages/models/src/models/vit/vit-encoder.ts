@@ -1,0 +1,44 @@
+import type { WeightScope } from '@purevit/weights';
+import { Attention } from '../../layers/attention.js';
+import { LayerNorm } from '../../layers/layer-norm.js';
+import { Linear, concatLinears, readLinear } from '../../layers/linear.js';
+import { Mlp, activationName } from '../../layers/mlp.js';
+import { TransformerBlock } from '../../layers/transformer-block.js';
+import type { ViTConfig } from './vit-config.js';
+
+/**
+ * One transformers ViTLayer from `encoder.layer.<i>`:
+ *   layernorm_before → attention.attention.{query,key,value} → attention.output.dense (+ residual)
+ *   layernorm_after → intermediate.dense (+ act) → output.dense (+ residual)
+ * The separate query/key/value projections are stacked into one qkv projection at load.
+ */
+export async function loadViTLayer(scope: WeightScope, config: ViTConfig): Promise<TransformerBlock> {
+  const d = config.hiddenSize;
+  const selfAttention = scope.pp('attention').pp('attention');
+  const [query, key, value] = await Promise.all(
+    ['query', 'key', 'value'].map((name) => readLinear(selfAttention.pp(name), d, d, config.qkvBias)),
+  );
+  const attn = new Attention(
+    new Linear(concatLinears([query, key, value])),
+    await Linear.load(scope.pp('attention').pp('output').pp('dense'), d, d),
+    config.numAttentionHeads,
+  );
+  const mlp = new Mlp(
+    await Linear.load(scope.pp('intermediate').pp('dense'), d, config.intermediateSize),
+    await Linear.load(scope.pp('output').pp('dense'), config.intermediateSize, d),
+    activationName(config.hiddenAct),
+  );
+  return new TransformerBlock({
+    norm1: await LayerNorm.load(scope.pp('layernorm_before'), d, config.layerNormEps),
+    attn,
+    norm2: await LayerNorm.load(scope.pp('layernorm_after'), d, config.layerNormEps),
+    mlp,
+  });
+}
+
+/** transformers' ViTEncoder: `encoder.layer.0 … encoder.layer.<num_hidden_layers - 1>`. */
+export async function loadViTEncoder(scope: WeightScope, config: ViTConfig): Promise<TransformerBlock[]> {
+  const layers: TransformerBlock[] = [];
+  for (let i = 0; i < config.numHiddenLayers; i++) layers.push(await loadViTLayer(scope.pp('layer').pp(i), config));
+  return layers;
+}

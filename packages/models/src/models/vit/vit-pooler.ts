@@ -1,0 +1,27 @@
+import { Tensor } from '@purevit/core';
+import type { WeightScope } from '@purevit/weights';
+import { Linear } from '../../layers/linear.js';
+import { activationName } from '../../layers/mlp.js';
+import type { ActivationName } from '@purevit/core';
+import type { ViTConfig } from './vit-config.js';
+
+/** transformers' ViTPooler: act(dense(h[:, 0])) with pooler_act (tanh by default). Checkpoint: pooler.dense. */
+export class ViTPooler {
+  constructor(
+    readonly dense: Linear, // hidden → poolerOutputSize
+    readonly activation: ActivationName,
+  ) {}
+
+  static async load(scope: WeightScope, config: ViTConfig): Promise<ViTPooler> {
+    const dense = await Linear.load(scope.pp('dense'), config.hiddenSize, config.poolerOutputSize);
+    return new ViTPooler(dense, activationName(config.poolerAct, 'pooler_act'));
+  }
+
+  /** cls [batch, hidden] → [batch, poolerOutputSize]. */
+  forward(cls: Tensor): Tensor {
+    const batch = cls.shape[0];
+    const out = Tensor.zeros([batch, this.dense.outFeatures]);
+    this.dense.forward(cls.data, batch, out.data, this.activation);
+    return out;
+  }
+}
