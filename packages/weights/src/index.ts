@@ -1,7 +1,20 @@
-export { DTYPES, dtypeSize, float16BitsToFloat32Bits, isDType, type DType, type TensorTypedArray, type TypedArrayOf } from './safetensors/dtypes.js';
+export {
+  DTYPES,
+  dtypeSize,
+  float16BitsToFloat32Bits,
+  float32ToBfloat16Bits,
+  float32ToFloat16Bits,
+  isDType,
+  toBfloat16Bits,
+  toFloat16Bits,
+  type DType,
+  type TensorTypedArray,
+  type TypedArrayOf,
+} from './safetensors/dtypes.js';
 export { SafetensorsError, type SafetensorsErrorCode } from './safetensors/errors.js';
 export { MAX_HEADER_SIZE, parseHeader, type SafetensorsHeader, type TensorInfo } from './safetensors/header.js';
 export { SafetensorsFile, type OpenOptions } from './safetensors/reader.js';
+export { planSafetensors, writeSafetensors, type PlannedTensor, type TensorInput, type TensorInputs, type WritePlan } from './safetensors/writer.js';
 export type { ByteSource } from './sources/byte-source.js';
 export { bytesSource } from './sources/bytes.js';
 export { blobSource } from './sources/blob.js';

@@ -12,6 +12,7 @@ import type { OpenRepoOptions } from './platform.js';
 export type { DownloadProgress, OpenRepoOptions } from './platform.js';
 export { fileSource } from './node/file-source.js';
 export { localRepo } from './node/local-repo.js';
+export { writeSafetensorsFile } from './node/file-writer.js';
 
 /** A local folder path or file: URL → that folder; anything else → a hub id through the HF cache. */
 export async function openRepo(idOrPath: string, options: OpenRepoOptions = {}): Promise<ModelRepo> {

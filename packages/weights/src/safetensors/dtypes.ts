@@ -133,3 +133,51 @@ export function toFloat32(dtype: DType, data: TensorTypedArray, out: Float32Arra
   out.set(data as Exclude<TensorTypedArray, BigInt64Array>);
   return out;
 }
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** float32 → float16 bits, rounding to nearest even (overflow → ±Inf; NaN stays NaN, quieted). */
+export function float32ToFloat16Bits(x: number): number {
+  f32[0] = x;
+  const f = u32[0];
+  const sign = (f >>> 16) & 0x8000;
+  const exp = (f >>> 23) & 0xff;
+  const mant = f & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 | (mant >>> 13) : 0);
+  const e = exp - 112; // rebias 127 → 15
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign; // below half the smallest subnormal
+    const m = mant | 0x800000;
+    const shift = 14 - e;
+    let half = m >>> shift;
+    const rem = m & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    if (rem > halfway || (rem === halfway && (half & 1) !== 0)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (half & 1) !== 0)) half++; // a carry may round up to Inf, as it should
+  return sign | half;
+}
+
+/** float32 → bfloat16 bits, rounding to nearest even (NaN stays NaN, quieted). */
+export function float32ToBfloat16Bits(x: number): number {
+  f32[0] = x;
+  const f = u32[0];
+  if ((f & 0x7f800000) === 0x7f800000 && (f & 0x7fffff) !== 0) return (f >>> 16) | 0x40;
+  const bits = f >>> 16;
+  const rem = f & 0xffff;
+  return (bits + (rem > 0x8000 || (rem === 0x8000 && (bits & 1) !== 0) ? 1 : 0)) & 0xffff;
+}
+
+/** Rounds float32 values to float16 bit patterns (for writing F16 checkpoints). */
+export function toFloat16Bits(values: ArrayLike<number>): Uint16Array {
+  return Uint16Array.from(values as ArrayLike<number>, float32ToFloat16Bits);
+}
+
+export function toBfloat16Bits(values: ArrayLike<number>): Uint16Array {
+  return Uint16Array.from(values as ArrayLike<number>, float32ToBfloat16Bits);
+}

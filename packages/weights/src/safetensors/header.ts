@@ -9,7 +9,7 @@
 
 import { dtypeSize, DTYPES, isDType, type DType } from './dtypes.js';
 import { SafetensorsError } from './errors.js';
-import { JsonSyntaxError, parseJsonStrict, type JsonValue } from './json.js';
+import { JsonSyntaxError, parseJsonStrict, type JsonObject, type JsonValue } from './json.js';
 
 export interface TensorInfo {
   readonly dtype: DType;
@@ -51,7 +51,7 @@ export function parseHeader(bytes: Uint8Array, dataSize: number): SafetensorsHea
 
   let metadata: Record<string, string> | undefined;
   const tensors = new Map<string, TensorInfo>();
-  for (const [name, entry] of Object.entries(json)) {
+  for (const [name, entry] of json) {
     if (name === METADATA_KEY) metadata = parseMetadata(entry);
     else tensors.set(name, parseEntry(name, entry, dataSize));
   }
@@ -59,25 +59,28 @@ export function parseHeader(bytes: Uint8Array, dataSize: number): SafetensorsHea
   return { metadata, tensors };
 }
 
-function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function isObject(v: JsonValue | undefined): v is JsonObject {
+  return v instanceof Map;
 }
 
 function parseMetadata(entry: JsonValue): Record<string, string> {
   if (!isObject(entry)) throw new SafetensorsError('invalid_metadata', '__metadata__ must be an object of strings');
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(entry)) {
+  for (const [k, v] of entry) {
     if (typeof v !== 'string') {
       throw new SafetensorsError('invalid_metadata', `__metadata__ value for ${JSON.stringify(k)} is not a string`);
     }
-    out[k] = v;
+    // defineProperty: a "__proto__" key must stay a plain entry.
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
 
 function parseEntry(name: string, entry: JsonValue, dataSize: number): TensorInfo {
   if (!isObject(entry)) throw new SafetensorsError('invalid_entry', 'tensor entry is not an object', name);
-  const { dtype, shape, data_offsets: offsets } = entry;
+  const dtype = entry.get('dtype');
+  const shape = entry.get('shape');
+  const offsets = entry.get('data_offsets');
   if (dtype === undefined) throw new SafetensorsError('invalid_entry', 'tensor entry has no "dtype"', name);
   if (shape === undefined) throw new SafetensorsError('invalid_entry', 'tensor entry has no "shape"', name);
   if (offsets === undefined) throw new SafetensorsError('invalid_entry', 'tensor entry has no "data_offsets"', name);

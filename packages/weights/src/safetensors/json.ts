@@ -4,7 +4,9 @@
  * bounds nesting so that hostile input cannot exhaust the stack.
  */
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+/** Objects are Maps: they keep the text's key order (a plain object would move integer-like keys first). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+export type JsonObject = Map<string, JsonValue>;
 
 export class JsonSyntaxError extends Error {
   /** Set when the problem is a repeated object key. */
@@ -59,8 +61,7 @@ export function parseJsonStrict(text: string): JsonValue {
     const c = text[pos];
     if (c === '{') {
       pos++;
-      const obj: { [key: string]: JsonValue } = Object.create(null) as { [key: string]: JsonValue };
-      const seen = new Set<string>();
+      const obj: JsonObject = new Map();
       skipSpace();
       if (text[pos] === '}') {
         pos++;
@@ -70,12 +71,11 @@ export function parseJsonStrict(text: string): JsonValue {
         skipSpace();
         if (text[pos] !== '"') fail('expected a string key');
         const key = parseString();
-        if (seen.has(key)) throw new JsonSyntaxError(`duplicate key ${JSON.stringify(key)}`, key);
-        seen.add(key);
+        if (obj.has(key)) throw new JsonSyntaxError(`duplicate key ${JSON.stringify(key)}`, key);
         skipSpace();
         if (text[pos] !== ':') fail("expected ':'");
         pos++;
-        obj[key] = parseValue(depth + 1);
+        obj.set(key, parseValue(depth + 1));
         skipSpace();
         if (text[pos] === ',') pos++;
         else if (text[pos] === '}') {
