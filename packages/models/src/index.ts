@@ -20,3 +20,7 @@ export { ViTEmbeddings } from './models/vit/vit-embeddings.js';
 export { loadViTEncoder, loadViTLayer } from './models/vit/vit-encoder.js';
 export { ViTModel, type ForwardHeadOptions, type ViTModelInputs, type ViTModelLoadOptions } from './models/vit/vit-model.js';
 export { ViTPooler } from './models/vit/vit-pooler.js';
+export { ViTForImageClassification, type ViTForImageClassificationInputs, type ViTForImageClassificationLoadOptions } from './models/vit/vit-for-image-classification.js';
+export { ViTForMaskedImageModeling, type ViTForMaskedImageModelingLoadOptions } from './models/vit/vit-for-masked-image-modeling.js';
+export { classificationLoss, inferProblemType, type Labels } from './models/classification-loss.js';
+export { headMaskPerLayer } from './models/head-mask.js';

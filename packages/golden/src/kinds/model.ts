@@ -1,0 +1,69 @@
+/**
+ * Kind "model": build the transformers class named in case.json from `model_dir` with
+ * `model_init_kwargs`, run it on the case's inputs with `forward_kwargs`, compare every output.
+ * ViT cases run with both attention implementations where both apply (eager only when attentions or
+ * a head mask are requested, as transformers falls back to eager there).
+ */
+
+import path from 'node:path';
+import { Tensor } from '@purevit/core';
+import type { AttentionImplementation } from '@purevit/models';
+import type { CaseJson, GoldenCase } from '../case.js';
+import { IoFile } from '../io.js';
+import { judge, skip, type CaseOutcome, type VariantResult } from '../outcome.js';
+import { compareTensor, worstRatio, type Comparison } from '../tolerance.js';
+import { MODEL_CLASSES, type CaseInputs, type ModelOutputs } from './model-classes.js';
+
+export async function runModelCase(goldenCase: GoldenCase): Promise<CaseOutcome> {
+  const json = goldenCase.json;
+  const className = json.class ?? '';
+  const adapter = Object.prototype.hasOwnProperty.call(MODEL_CLASSES, className) ? MODEL_CLASSES[className] : undefined;
+  if (!adapter) return skip(`class ${className || '(none)'} not supported by this runner yet`);
+  if (typeof json.model_dir !== 'string') throw new Error('case.json has no model_dir');
+
+  const io = await IoFile.open(path.join(goldenCase.dir, 'io.safetensors'));
+  const inputs = await readInputs(io, json);
+  const forwardKwargs = json.forward_kwargs ?? {};
+  const model = await adapter.load(path.resolve(goldenCase.dir, json.model_dir), json.model_init_kwargs ?? {});
+
+  const eagerOnly = forwardKwargs.output_attentions === true || 'head_mask' in inputs;
+  const implementations: AttentionImplementation[] = eagerOnly ? ['eager'] : ['eager', 'fused'];
+  const variants: VariantResult[] = [];
+  for (const impl of implementations) {
+    model.attnImplementation = impl;
+    const outputs = await model.run(inputs, forwardKwargs);
+    const comparisons = await compareOutputs(io, json, outputs);
+    variants.push({ label: impl, comparisons, worstRatio: worstRatio(comparisons) });
+  }
+  return judge(variants);
+}
+
+/** Forward keyword → value: float tensors as Tensor, I64 as BigInt64Array (labels), BOOL as a 0/1 Tensor. */
+async function readInputs(io: IoFile, json: CaseJson): Promise<CaseInputs> {
+  const inputs: CaseInputs = {};
+  for (const [keyword, name] of Object.entries(json.inputs ?? {})) {
+    if (typeof name !== 'string') throw new Error(`input ${keyword} lists several tensors; model inputs are single tensors`);
+    inputs[keyword] = io.dtype(name) === 'I64' ? ((await io.typed(name)) as BigInt64Array) : await io.tensor(name);
+  }
+  return inputs;
+}
+
+/** Compares every output field of case.json (tuple fields item by item) under the tolerance policy. */
+async function compareOutputs(io: IoFile, json: CaseJson, outputs: ModelOutputs): Promise<Comparison[]> {
+  const comparisons: Comparison[] = [];
+  for (const [field, spec] of Object.entries(json.outputs ?? {})) {
+    const actual = outputs[field];
+    const names = typeof spec === 'string' ? [spec] : spec;
+    const items = actual instanceof Tensor ? [actual] : actual ?? [];
+    if (Array.isArray(spec) !== Array.isArray(actual) || items.length !== names.length) {
+      const got = actual == null ? 'nothing' : Array.isArray(actual) ? `${actual.length} tensors` : 'one tensor';
+      comparisons.push({ name: field, maxError: Infinity, bound: 0, ratio: Infinity, problem: `expected ${names.length} tensor(s), the model returned ${got}` });
+      continue;
+    }
+    for (let i = 0; i < names.length; i++) {
+      const expected = await io.tensor(names[i]);
+      comparisons.push(compareTensor(names[i], items[i], expected, json.fp32_error?.[names[i]] ?? 0, json.expected_max_abs?.[names[i]]));
+    }
+  }
+  return comparisons;
+}
