@@ -136,6 +136,11 @@ export class FunctionBuilder {
     if (values.length !== 4) throw new RangeError('i32x4Const takes 1 or 4 lanes');
     return this.simd(0x0c, ...new Uint8Array(new Int32Array(values).buffer));
   }
+  /**
+   * Sequencing only: `f.get(a).ap(load(f, b)).f32x4Add()` — the argument expression was emitted when it
+   * was evaluated (after `get(a)`), so nested operands can be written inline in stack order.
+   */
+  ap(_operand: this): this { return this; }
   drop(): this { return this.op(0x1a); }
   /** `select`: pops a, b, cond (i32) and pushes cond ? a : b. */
   select(): this { return this.op(0x1b); }
@@ -148,12 +153,14 @@ export class FunctionBuilder {
   i32And(): this { return this.op(0x71); }
   i32Or(): this { return this.op(0x72); }
   i32Shl(): this { return this.op(0x74); }
+  i32ShrU(): this { return this.op(0x76); }
   i32Eqz(): this { return this.op(0x45); }
   i32Eq(): this { return this.op(0x46); }
   i32Ne(): this { return this.op(0x47); }
   i32LtS(): this { return this.op(0x48); }
   i32LtU(): this { return this.op(0x49); }
   i32GtS(): this { return this.op(0x4a); }
+  i32GtU(): this { return this.op(0x4b); }
   i32LeS(): this { return this.op(0x4c); }
   i32GeS(): this { return this.op(0x4e); }
   i32GeU(): this { return this.op(0x4f); }
@@ -164,6 +171,9 @@ export class FunctionBuilder {
   f32Mul(): this { return this.op(0x94); }
   f32Div(): this { return this.op(0x95); }
   f32Sqrt(): this { return this.op(0x91); }
+  f32Min(): this { return this.op(0x96); }
+  f32Max(): this { return this.op(0x97); }
+  f32ConvertI32S(): this { return this.op(0xb2); }
 
   // ---- memory (alignment hints are log2 bytes; offsets are byte immediates) ----
   f32Load(offset = 0): this { return this.op(0x2a, 2, ...uleb128(offset)); }
@@ -350,7 +360,7 @@ export class ModuleBuilder {
     return i; // no imported functions, so function indices start at 0
   }
 
-  encode(): Uint8Array {
+  encode(): Uint8Array<ArrayBuffer> {
     const section = (id: number, content: number[]): number[] => [id, ...uleb128(content.length), ...content];
     const typeOf = (f: FunctionBuilder): number[] => [
       0x60,

@@ -1,0 +1,144 @@
+/**
+ * Row-wise SIMD kernels: layer_norm and softmax over the last axis, each row in cache-resident passes
+ * of f32x4 vectors plus a scalar tail (dim not a multiple of 4).
+ *
+ *   layer_norm(x, rows, dim, weight, bias, eps, out)   mean, then variance of (x - mean), then
+ *       out = (x - mean) · rstd · weight + bias, rstd = 1/sqrt(var + eps); weight / bias 0 = none; out may be x.
+ *   softmax(x, rows, cols, out)   max, then out = exp(x - max) and its sum, then out *= 1/sum; out may be x.
+ *       A NaN makes its row NaN and an all -Infinity row is NaN, as in torch.
+ */
+
+import { emitExp } from './emit-math.js';
+import { f32, i32, v128, type FunctionBuilder, type Local, type ModuleBuilder } from './module-builder.js';
+
+const SWAP_HALVES = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+const SWAP_PAIRS = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
+
+/** Pushes the f32 reduction (add or max) of the four lanes of v. */
+function emitHorizontal(f: FunctionBuilder, v: Local, op: 'add' | 'max'): void {
+  const combine = (): void => void (op === 'add' ? f.f32x4Add() : f.f32x4Max());
+  f.get(v).get(v).get(v).i8x16Shuffle(SWAP_HALVES);
+  combine();
+  f.set(v);
+  f.get(v).get(v).get(v).i8x16Shuffle(SWAP_PAIRS);
+  combine();
+  f.f32x4ExtractLane(0);
+}
+
+/** `for (j = 0; j < vecEnd; j += 4) vector(); for (; j < end; j++) scalar();` with j in elements. */
+function emitRowLoop(f: FunctionBuilder, j: Local, vecEnd: Local, end: Local, vector: () => void, scalar: () => void): void {
+  f.forRange(j, (g) => g.i32Const(0), (g) => g.get(vecEnd), 4, vector);
+  f.forRange(j, (g) => g.get(vecEnd), (g) => g.get(end), 1, scalar);
+}
+
+/** Pushes base + j·4. */
+function at(f: FunctionBuilder, base: Local, j: Local): FunctionBuilder {
+  return f.get(base).get(j).i32Const(2).i32Shl().i32Add();
+}
+
+function emitLayerNorm(mod: ModuleBuilder): void {
+  mod.function('layer_norm', [i32, i32, i32, i32, i32, f32, i32], [], (f) => {
+    const [x, rows, dim, weight, bias, eps, out] = f.paramList();
+    const r = f.local(i32), j = f.local(i32), dimVec = f.local(i32), rowBytes = f.local(i32);
+    const acc = f.local(v128), meanV = f.local(v128), rstdV = f.local(v128), y = f.local(v128);
+    const sum = f.local(f32), mean = f.local(f32), rstd = f.local(f32), d = f.local(f32);
+    f.get(dim).i32Const(-4).i32And().set(dimVec);
+    f.get(dim).i32Const(2).i32Shl().set(rowBytes);
+
+    f.forRange(r, (g) => g.i32Const(0), (g) => g.get(rows), 1, () => {
+      // mean
+      f.f32x4Const(0).set(acc);
+      f.f32Const(0).set(sum);
+      emitRowLoop(f, j, dimVec, dim,
+        () => f.get(acc).ap(at(f, x, j).v128Load()).f32x4Add().set(acc),
+        () => f.get(sum).ap(at(f, x, j).f32Load()).f32Add().set(sum));
+      emitHorizontal(f, acc, 'add');
+      f.get(sum).f32Add().get(dim).f32ConvertI32S().f32Div().tee(mean).f32x4Splat().set(meanV);
+      // variance of the centred row (two passes over a row in L1: no cancellation)
+      f.f32x4Const(0).set(acc);
+      f.f32Const(0).set(sum);
+      emitRowLoop(f, j, dimVec, dim,
+        () => {
+          at(f, x, j).v128Load().get(meanV).f32x4Sub().set(y);
+          f.get(acc).get(y).get(y).f32x4Mul().f32x4Add().set(acc);
+        },
+        () => {
+          at(f, x, j).f32Load().get(mean).f32Sub().set(d);
+          f.get(sum).get(d).get(d).f32Mul().f32Add().set(sum);
+        });
+      emitHorizontal(f, acc, 'add');
+      f.get(sum).f32Add().get(dim).f32ConvertI32S().f32Div().get(eps).f32Add().f32Sqrt().set(d);
+      f.f32Const(1).get(d).f32Div().tee(rstd).f32x4Splat().set(rstdV);
+      // normalise, scale, shift
+      const affine = (load: (base: Local) => void, store: () => void): void => {
+        f.get(weight).if(() => { f.get(y); load(weight); f.f32x4Mul().set(y); });
+        f.get(bias).if(() => { f.get(y); load(bias); f.f32x4Add().set(y); });
+        store();
+      };
+      emitRowLoop(f, j, dimVec, dim,
+        () => {
+          at(f, x, j).v128Load().get(meanV).f32x4Sub().get(rstdV).f32x4Mul().set(y);
+          affine((base) => at(f, base, j).v128Load(), () => at(f, out, j).get(y).v128Store());
+        },
+        () => {
+          at(f, x, j).f32Load().get(mean).f32Sub().get(rstd).f32Mul().f32x4Splat().set(y);
+          affine((base) => at(f, base, j).f32Load().f32x4Splat(), () => at(f, out, j).get(y).f32x4ExtractLane(0).f32Store());
+        });
+      f.get(x).get(rowBytes).i32Add().set(x);
+      f.get(out).get(rowBytes).i32Add().set(out);
+    });
+  });
+}
+
+function emitSoftmax(mod: ModuleBuilder): void {
+  mod.function('softmax', [i32, i32, i32, i32], [], (f) => {
+    const [x, rows, cols, out] = f.paramList();
+    const r = f.local(i32), j = f.local(i32), colsVec = f.local(i32), rowBytes = f.local(i32);
+    const acc = f.local(v128), maxV = f.local(v128), e = f.local(v128);
+    const max = f.local(f32), sum = f.local(f32);
+    f.get(cols).i32Const(-4).i32And().set(colsVec);
+    f.get(cols).i32Const(2).i32Shl().set(rowBytes);
+
+    f.forRange(r, (g) => g.i32Const(0), (g) => g.get(rows), 1, () => {
+      f.f32x4Const(-Infinity).set(acc);
+      f.f32Const(-Infinity).set(max);
+      emitRowLoop(f, j, colsVec, cols,
+        () => f.get(acc).ap(at(f, x, j).v128Load()).f32x4Max().set(acc),
+        () => f.get(max).ap(at(f, x, j).f32Load()).f32Max().set(max));
+      emitHorizontal(f, acc, 'max');
+      f.get(max).f32Max().tee(max).f32x4Splat().set(maxV);
+      // out = exp(x - max), summed
+      f.f32x4Const(0).set(acc);
+      f.f32Const(0).set(sum);
+      emitRowLoop(f, j, colsVec, cols,
+        () => {
+          at(f, x, j).v128Load().get(maxV).f32x4Sub().set(e);
+          emitExp(f, e);
+          f.set(e);
+          at(f, out, j).get(e).v128Store();
+          f.get(acc).get(e).f32x4Add().set(acc);
+        },
+        () => {
+          at(f, x, j).f32Load().f32x4Splat().get(maxV).f32x4Sub().set(e);
+          emitExp(f, e);
+          f.f32x4ExtractLane(0).set(max); // `max` is no longer needed as the maximum: reuse it
+          at(f, out, j).get(max).f32Store();
+          f.get(sum).get(max).f32Add().set(sum);
+        });
+      emitHorizontal(f, acc, 'add');
+      f.get(sum).f32Add().set(sum);
+      f.f32Const(1).get(sum).f32Div().f32x4Splat().set(maxV);
+      f.get(maxV).f32x4ExtractLane(0).set(sum);
+      emitRowLoop(f, j, colsVec, cols,
+        () => at(f, out, j).ap(at(f, out, j).v128Load()).get(maxV).f32x4Mul().v128Store(),
+        () => at(f, out, j).ap(at(f, out, j).f32Load()).get(sum).f32Mul().f32Store());
+      f.get(x).get(rowBytes).i32Add().set(x);
+      f.get(out).get(rowBytes).i32Add().set(out);
+    });
+  });
+}
+
+export function emitRowKernels(mod: ModuleBuilder): void {
+  emitLayerNorm(mod);
+  emitSoftmax(mod);
+}

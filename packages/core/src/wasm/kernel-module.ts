@@ -1,0 +1,49 @@
+/**
+ * The kernel module: every WASM kernel of the fast backend in one module, emitted at run time for a
+ * given memory kind and GEMM tiling. All threads instantiate the same bytes over the same memory.
+ */
+
+import { DEFAULT_TILING, emitGemm, type GemmTiling } from './emit-gemm.js';
+import { emitRowKernels } from './emit-rows.js';
+import { MAX_PAGES } from './heap.js';
+import { ModuleBuilder } from './module-builder.js';
+
+export interface KernelModuleOptions {
+  /** Import a shared memory (true) or a plain one. Must match the heap's memory. */
+  shared: boolean;
+  tiling?: GemmTiling;
+}
+
+/** The kernel module's exports (all pointers are byte offsets into the heap; see emit-gemm.ts / emit-rows.ts). */
+export interface KernelExports {
+  gemm(
+    a: number, lda: number, b: number, k: number, c: number, ldc: number,
+    rowStart: number, rowEnd: number, panelStart: number, panelEnd: number, n: number,
+    flags: number, bias: number, res: number, ldr: number, scratch: number,
+  ): void;
+  epilogue(c: number, ldc: number, rows: number, cols: number, bias: number, res: number, ldr: number, act: number): void;
+  layer_norm(x: number, rows: number, dim: number, weight: number, bias: number, eps: number, out: number): void;
+  softmax(x: number, rows: number, cols: number, out: number): void;
+}
+
+/** Where the kernel module imports its memory from. */
+export const MEMORY_IMPORT = { module: 'env', name: 'memory' } as const;
+
+/** The module's bytes. */
+export function emitKernelModule(options: KernelModuleOptions): Uint8Array<ArrayBuffer> {
+  const mod = new ModuleBuilder();
+  mod.importMemory({ ...MEMORY_IMPORT, minPages: 1, maxPages: MAX_PAGES, shared: options.shared });
+  emitGemm(mod, options.tiling ?? DEFAULT_TILING);
+  emitRowKernels(mod);
+  return mod.encode();
+}
+
+/** True when this engine runs WebAssembly SIMD128 (checked by validating a real kernel module). */
+export function wasmSimdSupported(): boolean {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return false;
+  try {
+    return WebAssembly.validate(emitKernelModule({ shared: false }));
+  } catch {
+    return false;
+  }
+}
