@@ -25,3 +25,5 @@ export { addPrefix, concatRows, filterKeys, hasKeyPrefix, renameKeys, replaceInK
 export { loadWeights, memoryRepo, type LoadWeightsOptions, type ModelRepo } from './repo.js';
 export type { DownloadProgress, OpenRepo, OpenRepoOptions, ReadBytes } from './platform.js';
 export { InvalidNameError } from './hub/validate.js';
+export { HubError, type HubErrorCode } from './hub/errors.js';
+export { resolveUrl } from './hub/resolve.js';

@@ -4,7 +4,9 @@
  */
 
 import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hubRepo } from './node/hub-repo.js';
 import { localRepo } from './node/local-repo.js';
 import type { ModelRepo } from './repo.js';
 import type { OpenRepoOptions } from './platform.js';
@@ -13,14 +15,23 @@ export type { DownloadProgress, OpenRepoOptions } from './platform.js';
 export { fileSource } from './node/file-source.js';
 export { localRepo } from './node/local-repo.js';
 export { writeSafetensorsFile } from './node/file-writer.js';
+export { hubRepo, type HubRepo } from './node/hub-repo.js';
+export { defaultCacheDir, repoFolderName } from './node/hub-cache.js';
+export { HubError, type HubErrorCode } from './hub/errors.js';
 
-/** A local folder path or file: URL → that folder; anything else → a hub id through the HF cache. */
+/**
+ * An existing local folder (path or file: URL) → that folder; otherwise a hub id
+ * ("google/vit-base-patch16-224") through the shared Hugging Face cache, downloading missing files.
+ */
 export async function openRepo(idOrPath: string, options: OpenRepoOptions = {}): Promise<ModelRepo> {
   const dir = idOrPath.startsWith('file:') ? fileURLToPath(idOrPath) : idOrPath;
   if (await isDirectory(dir)) return localRepo(dir, idOrPath);
-  if (idOrPath.startsWith('file:')) throw new Error(`${idOrPath} is not a folder`);
-  void options;
-  throw new Error(`${idOrPath} is not a local folder (hub ids are not supported yet)`);
+  if (idOrPath.startsWith('file:') || looksLikePath(idOrPath)) throw new Error(`${idOrPath} is not a folder`);
+  return hubRepo(idOrPath, options);
+}
+
+function looksLikePath(s: string): boolean {
+  return isAbsolute(s) || /^\.{1,2}([/\\]|$)|^~|\\/.test(s);
 }
 
 /** Bytes of a file path, file: URL or http(s) URL. */
