@@ -1,6 +1,7 @@
-import type { ActivationName } from './activation-name.js';
+import { activationKind, type ActivationName } from './activation-name.js';
+import { activationRange } from './activations.js';
 import { checkLength, checkSize } from './check.js';
-import { linearReference } from '../reference/linear.js';
+import { gemmAccumulate, packedLength, packTransposed } from './gemm.js';
 import { allocFloat32 } from '../storage.js';
 
 /** What `linear` does to its result before returning: the activation first, then `out += residual`. */
@@ -14,8 +15,8 @@ export interface LinearEpilogue {
 export interface LinearLayer {
   readonly outFeatures: number;
   readonly inFeatures: number;
-  /** The weight in the kernel's layout (worker-shareable storage). */
-  readonly packed: Float32Array;
+  /** Wᵀ in panels of 4 output features, k-major (see gemm.ts), in worker-shareable storage. */
+  readonly packed: Float32Array; // [ceil(outFeatures / 4), inFeatures, 4]
   readonly bias: Float32Array | null; // [outFeatures]
 }
 
@@ -27,8 +28,8 @@ export function prepareLinear(weight: Float32Array, bias: Float32Array | null, o
     throw new RangeError(`prepareLinear: weight has ${weight.length} elements, expected [${outFeatures},${inFeatures}]`);
   }
   if (bias && bias.length !== outFeatures) throw new RangeError(`prepareLinear: bias has ${bias.length} elements, expected ${outFeatures}`);
-  const packed = allocFloat32(weight.length);
-  packed.set(weight);
+  const packed = allocFloat32(packedLength(inFeatures, outFeatures));
+  packTransposed(weight, outFeatures, inFeatures, packed);
   let b: Float32Array | null = null;
   if (bias) {
     b = allocFloat32(outFeatures);
@@ -42,25 +43,46 @@ export function linear(x: Float32Array, rows: number, layer: LinearLayer, out: F
   linearRows(x, 0, rows, layer, out, epilogue);
 }
 
+/** Rows handled per step: their outputs are still in cache when the epilogue runs over them. */
+const ROW_BLOCK = 16;
+
 /** `linear` restricted to rows [rowStart, rowEnd), so rows can be split across workers. */
 export function linearRows(
-  x: Float32Array,
+  x: Float32Array, // [rows, inFeatures]
   rowStart: number,
   rowEnd: number,
   layer: LinearLayer,
-  out: Float32Array,
+  out: Float32Array, // [rows, outFeatures]
   epilogue: LinearEpilogue = {},
 ): void {
-  const { inFeatures: k, outFeatures: n } = layer;
+  const { inFeatures: k, outFeatures: n, bias, packed } = layer;
   checkSize('linear', 'rowStart', rowStart);
   checkSize('linear', 'rowEnd', rowEnd);
   checkLength('linear', 'x', x, rowEnd * k);
   checkLength('linear', 'out', out, rowEnd * n);
-  if (epilogue.residual) checkLength('linear', 'residual', epilogue.residual, rowEnd * n);
-  const rows = rowEnd - rowStart;
-  const res = epilogue.residual;
-  linearReference(
-    x.subarray(rowStart * k, rowEnd * k), rows, layer.packed, layer.bias, n, k, out.subarray(rowStart * n, rowEnd * n),
-    { activation: epilogue.activation, residual: res ? res.subarray(rowStart * n, rowEnd * n) : undefined },
-  );
+  const residual = epilogue.residual;
+  if (residual) checkLength('linear', 'residual', residual, rowEnd * n);
+  const kind = epilogue.activation ? activationKind(epilogue.activation) : null;
+  const act = kind !== null && kind !== 'identity' ? kind : null;
+  // With a residual (which may be `out` itself) the product goes to a small scratch block first.
+  const dst = residual ? scratchRows(ROW_BLOCK * n) : out;
+  for (let r0 = rowStart; r0 < rowEnd; r0 += ROW_BLOCK) {
+    const r1 = Math.min(rowEnd, r0 + ROW_BLOCK);
+    const base = residual ? r0 : 0; // row r lives at dst[(r - base) * n]
+    for (let r = r0; r < r1; r++) {
+      if (bias) dst.set(bias, (r - base) * n);
+      else dst.fill(0, (r - base) * n, (r - base + 1) * n);
+    }
+    gemmAccumulate(x, 0, k, r0, r1, k, packed, n, dst, -base * n, n);
+    const from = (r0 - base) * n;
+    const to = (r1 - base) * n;
+    if (act) activationRange(act, dst, dst, from, to);
+    if (residual) for (let i = from, j = r0 * n; i < to; i++, j++) out[j] = dst[i] + residual[j];
+  }
+}
+
+let scratch = new Float32Array(0);
+function scratchRows(length: number): Float32Array {
+  if (scratch.length < length) scratch = new Float32Array(length);
+  return scratch;
 }
