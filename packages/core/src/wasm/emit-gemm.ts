@@ -6,7 +6,7 @@
  * so threads split the work by calling it with disjoint ranges):
  *
  *   for k0 in 0..k step KC                      k-block: a KC×NR slice of a B panel stays in L1
- *     for i0 in rowStart..rowEnd step MC        row block: MC×KC of A stays in L2
+ *     for i0 in rowStart..rowEnd step ≤MC       row block: MC×KC of A stays in L2 (blocks of equal size)
  *       for p in panelStart..panelEnd           one B panel
  *         for i in i0..i0+MC step MR            one MR×NR register tile (tile_<mr> for the last, shorter one)
  *           tile(A[i.., k0..], B panel p, C tile)   accumulators start at 0 (first k-block) or at C
@@ -34,7 +34,7 @@ export interface GemmTiling {
   unroll: number;
 }
 
-export const DEFAULT_TILING: GemmTiling = { mr: 4, nr: 8, kc: 256, mc: 192, unroll: 4 };
+export const DEFAULT_TILING: GemmTiling = { mr: 4, nr: 8, kc: 384, mc: 256, unroll: 1 };
 
 /** `flags` bit of the exported gemm: add into C instead of overwriting it. */
 export const GEMM_ACCUMULATE = 1;
@@ -259,14 +259,20 @@ export function emitGemm(mod: ModuleBuilder, t: GemmTiling): void {
     const i0 = f.local(i32), i1 = f.local(i32), i = f.local(i32), mr = f.local(i32);
     const p = f.local(i32), col = f.local(i32), nr = f.local(i32);
     const ap = f.local(i32), bp = f.local(i32), cp = f.local(i32), act = f.local(i32), epi = f.local(i32);
-    const ldaB = f.local(i32), ldcB = f.local(i32);
+    const ldaB = f.local(i32), ldcB = f.local(i32), mc = f.local(i32);
     const NRB = t.nr * 4;
 
     f.get(lda).i32Const(2).i32Shl().set(ldaB);
     f.get(ldc).i32Const(2).i32Shl().set(ldcB);
     f.get(flags).i32Const(8).i32ShrU().set(act);
     // The epilogue runs only when it does something.
-    f.get(act).get(bias).i32Or().get(res).i32Or().set(epi);
+    f.get(act).get(bias).i32Or().get(res).i32Or().i32Const(0).i32Ne().set(epi);
+    // Row blocks of equal size (a multiple of MR, at most MC): 197 rows are one block of 200, not 192 + 5.
+    f.get(rowEnd).get(rowStart).i32Sub().i32Const(t.mc - 1).i32Add().i32Const(t.mc).i32DivS().set(mc); // blocks
+    f.i32Const(1).get(mc).get(mc).i32Const(1).i32LtS().select().set(mc); // ≥ 1 (empty ranges)
+    f.get(rowEnd).get(rowStart).i32Sub().get(mc).i32Add().i32Const(1).i32Sub().get(mc).i32DivS();
+    f.i32Const(t.mr - 1).i32Add().i32Const(t.mr).i32DivS().i32Const(t.mr).i32Mul().set(mc);
+    f.i32Const(t.mr).get(mc).get(mc).i32Const(t.mr).i32LtS().select().set(mc); // at least MR (empty ranges)
 
     const callTile = (cPtr: () => void, ldcBytes: () => void): void => {
       // the full tile first: it is the common case
@@ -286,8 +292,8 @@ export function emitGemm(mod: ModuleBuilder, t: GemmTiling): void {
       f.get(k0).i32Const(0).i32Ne().get(flags).i32Const(GEMM_ACCUMULATE).i32And().i32Or().set(loadC);
       f.get(k0).get(kc).i32Add().get(k).i32GeS().set(last);
 
-      f.forRange(i0, (g) => g.get(rowStart), (g) => g.get(rowEnd), t.mc, () => {
-        f.get(i0).i32Const(t.mc).i32Add().set(i1);
+      f.forRange(i0, (g) => g.get(rowStart), (g) => g.get(rowEnd), mc, () => {
+        f.get(i0).get(mc).i32Add().set(i1);
         f.get(rowEnd).get(i1).get(i1).get(rowEnd).i32GtS().select().set(i1);
 
         f.forRange(p, (g) => g.get(panelStart), (g) => g.get(panelEnd), 1, () => {

@@ -30,7 +30,7 @@ const ERFCX_LARGE = [
 const LOG2E = Math.LOG2E;
 // ln2 split so that n·LN2_HI is exact for |n| ≤ 2^9 (LN2_HI has 9 significant bits).
 const LN2_HI = 0.693359375;
-const LN2_LO = -2.12194440054690582e-4;
+const LN2_LO = -2.1219444005469057e-4;
 const EXP_LO = -87.33654; // ≈ ln(2^-126): below it 2^n is not a normal float
 const EXP_HI = 88.72283; // ≈ ln(FLT_MAX)
 const EXP_CLAMP_HI = 88.3762626647949; // 127.5·ln2, so n ≤ 127

@@ -257,14 +257,14 @@ export class FunctionBuilder {
 
   /**
    * `for (i = start; i < end; i += step) body()`, signed comparison. `start`, `end` and `step` are
-   * emitters pushing one i32 each (`end` is re-evaluated every iteration, so pass a local). The body
+   * emitters pushing one i32 each (`end` is re-evaluated every iteration, so pass a local); `step` is a constant or a local. The body
    * gets `brk` (leave the loop) and `next` (skip to the increment) labels.
    */
   forRange(
     i: Local,
     start: (f: this) => void,
     end: (f: this) => void,
-    step: number,
+    step: number | Local,
     body: (brk: Label, next: Label) => void,
   ): this {
     start(this);
@@ -275,7 +275,10 @@ export class FunctionBuilder {
         end(this);
         this.i32GeS().brIf(brk);
         this.block((next) => body(brk, next));
-        this.get(i).i32Const(step).i32Add().set(i).br(top);
+        this.get(i);
+        if (typeof step === 'number') this.i32Const(step);
+        else this.get(step);
+        this.i32Add().set(i).br(top);
       });
     });
   }
