@@ -18,6 +18,7 @@ export { planSafetensors, writeSafetensors, type PlannedTensor, type TensorInput
 export type { ByteSource } from './sources/byte-source.js';
 export { bytesSource } from './sources/bytes.js';
 export { blobSource } from './sources/blob.js';
+export { httpRangeSource, type HttpRangeOptions } from './sources/http-range.js';
 export { WeightError, type WeightErrorCode } from './weight-error.js';
 export { mergeWeightMaps, weightMapFromSafetensors, type WeightEntry, type WeightMap } from './weight-map.js';
 export { WeightScope } from './weight-scope.js';

@@ -109,7 +109,7 @@ export function tensorBytes(input: TensorInput): Uint8Array {
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Serialises tensors (in the given order) and optional metadata to safetensors bytes. */
-export function writeSafetensors(tensors: TensorInputs, metadata?: Readonly<Record<string, string>>): Uint8Array {
+export function writeSafetensors(tensors: TensorInputs, metadata?: Readonly<Record<string, string>>): Uint8Array<ArrayBuffer> {
   const plan = planSafetensors(tensors, metadata);
   const out = new Uint8Array(plan.size);
   out.set(plan.prefix, 0);

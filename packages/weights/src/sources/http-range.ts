@@ -1,0 +1,94 @@
+/**
+ * A ByteSource over HTTP range requests: a checkpoint on a server (or the hub's CDN) is read tensor
+ * by tensor, never downloaded whole. The first request fetches a prefix (which usually holds the
+ * whole safetensors header) and learns the size from Content-Range.
+ */
+
+import { HubError } from '../hub/errors.js';
+import { checkRange, type ByteSource } from './byte-source.js';
+
+export interface HttpRangeOptions {
+  fetch?: typeof fetch;
+  /** Extra headers (e.g. Authorization), sent only to the origin of `url`, never to a redirect target elsewhere. */
+  headers?: Record<string, string>;
+  /** Bytes fetched by the first request (default 64 KiB). */
+  prefetch?: number;
+}
+
+export async function httpRangeSource(url: string, options: HttpRangeOptions = {}): Promise<ByteSource> {
+  const doFetch = options.fetch ?? fetch;
+  const origin = new URL(url).origin;
+  const prefetch = Math.max(1, options.prefetch ?? 65536);
+  let target = url; // becomes the redirect target (e.g. a signed CDN URL) after the first answer
+
+  const get = async (start: number, end: number): Promise<Response> => {
+    const headers: Record<string, string> = { Range: `bytes=${start}-${end}`, 'Accept-Encoding': 'identity' };
+    if (new URL(target).origin === origin) Object.assign(headers, options.headers);
+    try {
+      return await doFetch(target, { headers });
+    } catch (e) {
+      throw new HubError('network', `cannot reach ${url}: ${(e as Error).message}`, { cause: e });
+    }
+  };
+
+  const first = await get(0, prefetch - 1);
+  if (first.redirected && first.url) target = first.url;
+  if (first.status === 200) {
+    // The server ignores Range: this source then holds the whole file in memory.
+    const whole = new Uint8Array(await first.arrayBuffer());
+    return memory(whole);
+  }
+  if (first.status === 416) {
+    await first.body?.cancel();
+    return memory(new Uint8Array(0));
+  }
+  if (first.status !== 206) {
+    await first.body?.cancel();
+    throw new HubError('http_error', `range request for ${url} failed: HTTP ${first.status}`, { status: first.status });
+  }
+  const range = parseContentRange(first.headers.get('Content-Range'));
+  if (!range || range.start !== 0 || range.size === undefined) {
+    throw new HubError('http_error', `range request for ${url}: unusable Content-Range ${first.headers.get('Content-Range')}`);
+  }
+  const size = range.size;
+  const prefix = new Uint8Array(await first.arrayBuffer());
+  if (prefix.byteLength !== Math.min(prefetch, size)) {
+    throw new HubError('http_error', `range request for ${url}: got ${prefix.byteLength} bytes, expected ${Math.min(prefetch, size)}`);
+  }
+
+  return {
+    size,
+    async read(offset, length) {
+      checkRange(size, offset, length);
+      if (offset + length <= prefix.byteLength) return prefix.slice(offset, offset + length);
+      const response = await get(offset, offset + length - 1);
+      const got = parseContentRange(response.headers.get('Content-Range'));
+      if (response.status !== 206 || !got || got.start !== offset) {
+        await response.body?.cancel();
+        throw new HubError('http_error', `range request bytes=${offset}-${offset + length - 1} of ${url} failed: HTTP ${response.status}`, { status: response.status });
+      }
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.byteLength !== length) {
+        throw new HubError('http_error', `range request bytes=${offset}-${offset + length - 1} of ${url} returned ${bytes.byteLength} bytes`);
+      }
+      return bytes;
+    },
+  };
+}
+
+function memory(bytes: Uint8Array): ByteSource {
+  return {
+    size: bytes.byteLength,
+    read: async (offset, length) => {
+      checkRange(bytes.byteLength, offset, length);
+      return bytes.subarray(offset, offset + length);
+    },
+  };
+}
+
+/** `bytes 0-99/1234` → {start: 0, end: 99, size: 1234}; `bytes 0-99/*` → size undefined. */
+function parseContentRange(header: string | null): { start: number; end: number; size: number | undefined } | undefined {
+  const m = header === null ? null : /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header.trim());
+  if (!m) return undefined;
+  return { start: Number(m[1]), end: Number(m[2]), size: m[3] === '*' ? undefined : Number(m[3]) };
+}
