@@ -1,5 +1,10 @@
 export { type RgbImage, createRgbImage } from './rgb-image.js';
 export { ImageError, type ImageErrorCode } from './errors.js';
+export { decodeImage, readImageInfo, type ImageInfo } from './decode/decode-image.js';
+export { DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode/limits.js';
+export type { ImageFormat } from './decode/sniff.js';
+export { applyOrientation } from './decode/orientation.js';
+export { loadImage, type ImageInput, type LoadImageOptions, type NdArrayLike, type PixelData } from './load-image.js';
 export { crop, pad, type Rgb } from './crop.js';
 export { resize, type ResizeOptions } from './resize/resize.js';
 export { RESAMPLE_CODES, resampleName, type Resample, type ResampleName } from './resize/filters.js';

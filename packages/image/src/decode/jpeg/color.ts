@@ -1,0 +1,83 @@
+/**
+ * libjpeg's colour conversion (jdcolor.c) to RGB: YCbCr through its 16-bit fixed-point tables, and
+ * the CMYK / YCCK path followed by Pillow's inverted-CMYK ("CMYK;I") → RGB conversion.
+ */
+
+const SCALEBITS = 16;
+const ONE_HALF = 1 << (SCALEBITS - 1);
+const fix = (x: number): number => Math.trunc(x * (1 << SCALEBITS) + 0.5);
+
+/** build_ycc_rgb_table, indexed by the Cb or Cr sample 0..255. */
+const TABLES = (() => {
+  const crR = new Int32Array(256);
+  const cbB = new Int32Array(256);
+  const crG = new Int32Array(256);
+  const cbG = new Int32Array(256);
+  for (let i = 0; i < 256; i++) {
+    const x = i - 128;
+    crR[i] = (fix(1.402) * x + ONE_HALF) >> SCALEBITS;
+    cbB[i] = (fix(1.772) * x + ONE_HALF) >> SCALEBITS;
+    crG[i] = -fix(0.71414) * x;
+    cbG[i] = -fix(0.34414) * x + ONE_HALF;
+  }
+  return { crR, cbB, crG, cbG };
+})();
+
+function clamp(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/** ycc_rgb_convert into interleaved RGB. */
+export function yccToRgb(y: Uint8Array, cb: Uint8Array, cr: Uint8Array, out: Uint8Array): void {
+  const { crR, cbB, crG, cbG } = TABLES;
+  for (let i = 0, o = 0; i < y.length; i++, o += 3) {
+    const Y = y[i];
+    const Cb = cb[i];
+    const Cr = cr[i];
+    out[o] = clamp(Y + crR[Cr]);
+    out[o + 1] = clamp(Y + ((cbG[Cb] + crG[Cr]) >> SCALEBITS));
+    out[o + 2] = clamp(Y + cbB[Cb]);
+  }
+}
+
+export function rgbPlanesToRgb(r: Uint8Array, g: Uint8Array, b: Uint8Array, out: Uint8Array): void {
+  for (let i = 0, o = 0; i < r.length; i++, o += 3) {
+    out[o] = r[i];
+    out[o + 1] = g[i];
+    out[o + 2] = b[i];
+  }
+}
+
+export function grayToRgb(y: Uint8Array, out: Uint8Array): void {
+  for (let i = 0, o = 0; i < y.length; i++, o += 3) out[o] = out[o + 1] = out[o + 2] = y[i];
+}
+
+/** Pillow's MULDIV255: a * b / 255 rounded, in integers. */
+function mulDiv255(a: number, b: number): number {
+  const t = a * b + 128;
+  return ((t >> 8) + t) >> 8;
+}
+
+/**
+ * libjpeg CMYK output (YCCK converted first: ycck_cmyk_convert), read by Pillow as "CMYK;I"
+ * (inverted, Adobe's convention), then Pillow 9.4's cmyk2rgb.
+ */
+export function cmykToRgb(c0: Uint8Array, c1: Uint8Array, c2: Uint8Array, k: Uint8Array, ycck: boolean, out: Uint8Array): void {
+  const { crR, cbB, crG, cbG } = TABLES;
+  for (let i = 0, o = 0; i < c0.length; i++, o += 3) {
+    let c = c0[i];
+    let m = c1[i];
+    let y = c2[i];
+    if (ycck) {
+      const Y = c0[i];
+      c = clamp(255 - (Y + crR[c2[i]]));
+      m = clamp(255 - (Y + ((cbG[c1[i]] + crG[c2[i]]) >> SCALEBITS)));
+      y = clamp(255 - (Y + cbB[c1[i]]));
+    }
+    // "CMYK;I": every channel inverted.
+    const nk = 255 - (255 - k[i]);
+    out[o] = clamp(nk - mulDiv255(255 - c, nk));
+    out[o + 1] = clamp(nk - mulDiv255(255 - m, nk));
+    out[o + 2] = clamp(nk - mulDiv255(255 - y, nk));
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Chroma upsampling as libjpeg-turbo's jdsample.c does it with its defaults (do_fancy_upsampling):
+ * triangular "fancy" filters for 2x1 (h2v1), 1x2 (h1v2) and 2x2 (h2v2) with their alternating
+ * rounding biases, plain replication for other integer factors and for components at most two
+ * samples wide. Rows above the first and below the last real row repeat the edge row, as libjpeg's
+ * context-row pointers do; columns use libjpeg's edge special cases.
+ */
+
+import { ImageError } from '../../errors.js';
+
+/** A component's samples: `width` x `height` real samples in rows `stride` bytes apart. */
+export interface Plane {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly stride: number;
+}
+
+/**
+ * Upsamples `plane` (sampling factors h, v) to the full-resolution grid (maxH, maxV), writing
+ * `outWidth` x `outHeight` samples row-major into a new array.
+ */
+export function upsample(plane: Plane, h: number, v: number, maxH: number, maxV: number, outWidth: number, outHeight: number): Uint8Array {
+  const out = new Uint8Array(outWidth * outHeight); // [outHeight, outWidth]
+  const { data, width, height, stride } = plane;
+  const row = (y: number): number => (y < 0 ? 0 : y >= height ? height - 1 : y) * stride;
+
+  if (h === maxH && v === maxV) {
+    for (let y = 0; y < outHeight; y++) out.set(data.subarray(y * stride, y * stride + outWidth), y * outWidth);
+    return out;
+  }
+  if (h * 2 === maxH && v === maxV && width > 2) {
+    for (let y = 0; y < outHeight; y++) h2v1Row(data, row(y), width, out, y * outWidth, outWidth);
+    return out;
+  }
+  if (h === maxH && v * 2 === maxV) {
+    for (let y = 0; y < outHeight; y++) {
+      const near = row(y >> 1);
+      const far = row((y & 1) === 0 ? (y >> 1) - 1 : (y >> 1) + 1);
+      const bias = (y & 1) === 0 ? 1 : 2;
+      const o = y * outWidth;
+      for (let x = 0; x < outWidth; x++) out[o + x] = (data[near + x] * 3 + data[far + x] + bias) >> 2;
+    }
+    return out;
+  }
+  if (h * 2 === maxH && v * 2 === maxV && width > 2) {
+    const sums = new Int32Array(width);
+    for (let y = 0; y < outHeight; y++) {
+      const near = row(y >> 1);
+      const far = row((y & 1) === 0 ? (y >> 1) - 1 : (y >> 1) + 1);
+      for (let x = 0; x < width; x++) sums[x] = data[near + x] * 3 + data[far + x];
+      h2v2Row(sums, width, out, y * outWidth, outWidth);
+    }
+    return out;
+  }
+  if (maxH % h === 0 && maxV % v === 0) {
+    const fx = maxH / h;
+    const fy = maxV / v;
+    for (let y = 0; y < outHeight; y++) {
+      const src = row(Math.floor(y / fy));
+      const o = y * outWidth;
+      for (let x = 0; x < outWidth; x++) out[o + x] = data[src + Math.floor(x / fx)];
+    }
+    return out;
+  }
+  throw new ImageError('unsupported', `JPEG: fractional sampling factors (${h}x${v} of ${maxH}x${maxV}) are not supported`);
+}
+
+/** h2v1_fancy_upsample: 3/4 nearer + 1/4 further sample, biases alternating +1 / +2. */
+function h2v1Row(data: Uint8Array, p: number, width: number, out: Uint8Array, o: number, outWidth: number): void {
+  const put = (i: number, value: number): void => {
+    if (i < outWidth) out[o + i] = value;
+  };
+  put(0, data[p]);
+  put(1, (data[p] * 3 + data[p + 1] + 2) >> 2);
+  for (let x = 1; x < width - 1; x++) {
+    const v = data[p + x] * 3;
+    put(2 * x, (v + data[p + x - 1] + 1) >> 2);
+    put(2 * x + 1, (v + data[p + x + 1] + 2) >> 2);
+  }
+  const last = width - 1;
+  put(2 * last, (data[p + last] * 3 + data[p + last - 1] + 1) >> 2);
+  put(2 * last + 1, data[p + last]);
+}
+
+/** h2v2_fancy_upsample on one output row, from the column sums 3 * nearer row + further row. */
+function h2v2Row(sums: Int32Array, width: number, out: Uint8Array, o: number, outWidth: number): void {
+  const put = (i: number, value: number): void => {
+    if (i < outWidth) out[o + i] = value;
+  };
+  put(0, (sums[0] * 4 + 8) >> 4);
+  put(1, (sums[0] * 3 + sums[1] + 7) >> 4);
+  for (let x = 1; x < width - 1; x++) {
+    put(2 * x, (sums[x] * 3 + sums[x - 1] + 8) >> 4);
+    put(2 * x + 1, (sums[x] * 3 + sums[x + 1] + 7) >> 4);
+  }
+  const last = width - 1;
+  put(2 * last, (sums[last] * 3 + sums[last - 1] + 8) >> 4);
+  put(2 * last + 1, (sums[last] * 4 + 7) >> 4);
+}
