@@ -1,6 +1,14 @@
-import { patchEmbedReference } from '../reference/patch-embed.js';
+import { checkLength, checkShape4, pair } from './check.js';
+import { gemmAccumulate, packedLength, packTransposed } from './gemm.js';
 
-/** Patch embedding (conv with kernel == stride), token-major: out[n, gh·gw, o]; remainders are dropped. */
+let weightScratch = new Float32Array(0);
+let patchScratch = new Float32Array(0);
+
+/**
+ * Patch embedding (conv with kernel == stride, no padding), token-major: out[n, gh·gw, o]; the right and
+ * bottom remainders that do not fill a patch are dropped. Each image's patches are copied into rows
+ * [gh·gw, c·ph·pw] (im2row) and multiplied by the packed weight, bias first.
+ */
 export function patchEmbed(
   x: Float32Array, // [n, c, h, w]
   xShape: readonly number[],
@@ -9,5 +17,39 @@ export function patchEmbed(
   patch: number | readonly [number, number],
   out: Float32Array, // [n, gh * gw, o]
 ): void {
-  patchEmbedReference(x, xShape, weight, bias, patch, out);
+  const [n, c, h, w] = checkShape4('patchEmbed', 'input shape', xShape);
+  const [ph, pw] = pair('patchEmbed', 'patch', patch);
+  const kk = c * ph * pw;
+  const o = weight.length / kk;
+  if (!Number.isInteger(o) || o < 1) throw new RangeError(`patchEmbed: weight has ${weight.length} elements, not a multiple of c*ph*pw = ${kk}`);
+  const gh = Math.floor(h / ph);
+  const gw = Math.floor(w / pw);
+  const tokens = gh * gw;
+  checkLength('patchEmbed', 'input', x, n * c * h * w);
+  if (bias) checkLength('patchEmbed', 'bias', bias, o);
+  checkLength('patchEmbed', 'out', out, n * tokens * o);
+  const plen = packedLength(kk, o);
+  if (weightScratch.length < plen) weightScratch = new Float32Array(plen);
+  packTransposed(weight, o, kk, weightScratch);
+  if (patchScratch.length < tokens * kk) patchScratch = new Float32Array(tokens * kk);
+  const rows = patchScratch;
+  for (let b = 0; b < n; b++) {
+    for (let gy = 0; gy < gh; gy++) {
+      for (let gx = 0; gx < gw; gx++) {
+        let dst = (gy * gw + gx) * kk;
+        for (let ci = 0; ci < c; ci++) {
+          for (let ky = 0; ky < ph; ky++) {
+            const src = ((b * c + ci) * h + gy * ph + ky) * w + gx * pw;
+            for (let kx = 0; kx < pw; kx++) rows[dst++] = x[src + kx];
+          }
+        }
+      }
+    }
+    const o0 = b * tokens * o;
+    for (let t = 0; t < tokens; t++) {
+      if (bias) out.set(bias, o0 + t * o);
+      else out.fill(0, o0 + t * o, o0 + (t + 1) * o);
+    }
+    gemmAccumulate(rows, 0, kk, 0, tokens, kk, weightScratch, o, out, o0, o);
+  }
 }
