@@ -24,3 +24,15 @@ export { ViTForImageClassification, type ViTForImageClassificationInputs, type V
 export { ViTForMaskedImageModeling, type ViTForMaskedImageModelingLoadOptions } from './models/vit/vit-for-masked-image-modeling.js';
 export { classificationLoss, inferProblemType, type Labels } from './models/classification-loss.js';
 export { headMaskPerLayer } from './models/head-mask.js';
+export type {
+  BaseForwardInputs, ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel, PretrainedModel,
+} from './models/model-interfaces.js';
+export { VIT_FAMILY } from './models/vit/vit-family.js';
+
+// Auto classes
+export { AutoConfig } from './auto/auto-config.js';
+export { AutoModel, AutoModelForImageClassification, AutoModelForMaskedImageModeling } from './auto/auto-model.js';
+export {
+  MODEL_FAMILIES, PENDING_MODEL_TYPES, familyFor, resolveModelType,
+  type AutoLoadOptions, type AutoTask, type ModelFamily, type TaskClass, type TaskModels,
+} from './auto/registry.js';

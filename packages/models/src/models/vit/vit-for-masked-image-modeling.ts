@@ -9,7 +9,7 @@ import type { LoadReport, MaskedImageModelingOutput } from '../model-outputs.js'
 import { boolMaskValues, scalar } from '../tensor-utils.js';
 import { adaptViTCheckpoint } from './vit-checkpoint.js';
 import { ViTConfig } from './vit-config.js';
-import { ViTModel, type ViTModelInputs } from './vit-model.js';
+import { ViTModel, type ForwardHeadOptions, type ViTModelInputs } from './vit-model.js';
 
 export interface ViTForMaskedImageModelingLoadOptions extends LoadOptions {
   /** Use this config instead of the repo's config.json. */
@@ -82,6 +82,16 @@ export class ViTForMaskedImageModeling {
     const reconstruction = this.reconstruct(encoded.lastHiddenState);
     const loss = inputs.boolMaskedPos ? this.maskedLoss(inputs.pixelValues, reconstruction, boolMaskValues(inputs.boolMaskedPos)) : null;
     return { loss, reconstruction, hiddenStates: encoded.hiddenStates, attentions: encoded.attentions };
+  }
+
+  /** timm's forward_features: the final-normed token sequence [batch, tokens, hidden]. */
+  async forwardFeatures(pixelValues: Tensor, options: Omit<ViTModelInputs, 'pixelValues'> = {}): Promise<Tensor> {
+    return this.vit.forwardFeatures(pixelValues, options);
+  }
+
+  /** timm's forward_head: the decoder's reconstruction; with preLogits the token features it reads. */
+  async forwardHead(features: Tensor, options: ForwardHeadOptions = {}): Promise<Tensor> {
+    return options.preLogits ? features : this.reconstruct(features);
   }
 
   /** Patch tokens of `sequence` [batch, 1 + side², hidden] → pixels [batch, channels, side·stride, side·stride]. */

@@ -1,0 +1,26 @@
+import { access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DATA_PACKAGE, DEFAULT_DATA_DIR, evaluateFashion, formatFashionReport } from '@purevit/golden';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const DATA_DIR = process.env.FASHION_MNIST_DIR ?? DEFAULT_DATA_DIR;
+/**
+ * Every 10th test image (1,000 images, deterministic; includes index 2690, PyTorch's smallest top-2
+ * margin) keeps the suite fast; `npm run eval:fashion` runs all 10,000.
+ */
+const STRIDE = Number(process.env.FASHION_EVAL_STRIDE ?? 10);
+
+describe('Fashion-MNIST evaluation against PyTorch', () => {
+  it('agrees with PyTorch wherever PyTorch is not within our logit error of a tie', async () => {
+    const present = await access(DATA_DIR).then(() => true, () => false);
+    if (!present) throw new Error(`${DATA_DIR} is missing: install the Debian package ${DATA_PACKAGE} (apt-get install ${DATA_PACKAGE})`);
+    const report = await evaluateFashion({ dataDir: DATA_DIR, repoRoot: REPO_ROOT, stride: STRIDE });
+    console.log(formatFashionReport(report, DATA_DIR));
+    expect(report.images).toBe(Math.ceil(10_000 / STRIDE));
+    expect(report.disagreements.filter((d) => !d.explained)).toEqual([]);
+    expect(report.ok).toBe(true);
+    // Our logits are float32-accurate: within a few times PyTorch's own float32 error.
+    expect(report.maxLogitError).toBeLessThan(8 * report.pytorchFp32LogitError + 1e-5);
+  }, 300_000);
+});

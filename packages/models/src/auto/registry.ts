@@ -1,0 +1,92 @@
+import type { ModelRepo } from '@purevit/weights';
+import type { JsonObject, PretrainedConfig } from '../configs/pretrained-config.js';
+import type { LoadOptions } from '../models/load-options.js';
+import type { ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel } from '../models/model-interfaces.js';
+import { VIT_FAMILY } from '../models/vit/vit-family.js';
+
+/**
+ * The model families the Auto classes know: config.json's model_type → config class and the class
+ * of each task. This table is the single place a family plugs in (no side-effect registration).
+ */
+
+export type AutoTask = 'model' | 'image-classification' | 'masked-image-modeling';
+
+export interface TaskModels {
+  model: ImageFeatureModel;
+  'image-classification': ImageClassificationModel;
+  'masked-image-modeling': MaskedImageModelingModel;
+}
+
+/** Options of the Auto classes: the common ones plus family-specific ones (e.g. ViT's addPoolingLayer). */
+export interface AutoLoadOptions extends LoadOptions {
+  [option: string]: unknown;
+}
+
+export interface TaskClass<M> {
+  /** transformers class name, e.g. "ViTForImageClassification". */
+  className: string;
+  fromRepo(repo: ModelRepo, config: PretrainedConfig, options: AutoLoadOptions): Promise<M>;
+}
+
+export interface ModelFamily {
+  /** config.json model_type. */
+  modelType: string;
+  configFromDict(dict: JsonObject): PretrainedConfig;
+  tasks: { [T in AutoTask]?: TaskClass<TaskModels[T]> };
+}
+
+export const MODEL_FAMILIES: readonly ModelFamily[] = [
+  VIT_FAMILY,
+  // TIMM_WRAPPER_FAMILY (model_type "timm_wrapper") goes here.
+];
+
+/** Families whose configs are recognised but whose models are not implemented yet. */
+export const PENDING_MODEL_TYPES: Readonly<Record<string, string>> = {
+  timm_wrapper: 'timm_wrapper is not supported yet (timm-style config.json: "architecture" + "pretrained_cfg", or model_type "timm_wrapper")',
+};
+
+export const TASK_NAMES: Readonly<Record<AutoTask, string>> = {
+  model: 'AutoModel',
+  'image-classification': 'AutoModelForImageClassification',
+  'masked-image-modeling': 'AutoModelForMaskedImageModeling',
+};
+
+function supportedList(): string {
+  return MODEL_FAMILIES.map((f) => `"${f.modelType}" (${Object.values(f.tasks).map((t) => t.className).join(', ')})`).join('; ');
+}
+
+/**
+ * The model_type of a config.json: its `model_type`; for timm hub configs (`architecture` +
+ * `pretrained_cfg`, no model_type) "timm_wrapper", as transformers' AutoConfig does; otherwise the
+ * family whose class is named in `architectures`.
+ */
+export function resolveModelType(dict: JsonObject): string {
+  const modelType = dict.model_type;
+  if (typeof modelType === 'string') return modelType;
+  if (modelType != null) throw new TypeError(`config field model_type must be a string, got ${JSON.stringify(modelType)}`);
+  if ('pretrained_cfg' in dict && typeof dict.architecture === 'string') return 'timm_wrapper';
+  const architectures = Array.isArray(dict.architectures) ? dict.architectures.filter((a): a is string => typeof a === 'string') : [];
+  for (const arch of architectures) {
+    const family = MODEL_FAMILIES.find((f) => Object.values(f.tasks).some((t) => t.className === arch));
+    if (family) return family.modelType;
+  }
+  if (architectures.length > 0) {
+    throw new Error(`unsupported architecture ${architectures.map((a) => `"${a}"`).join(', ')} (config.json has no model_type); supported: ${supportedList()}`);
+  }
+  throw new Error(`config.json has neither model_type nor architectures; supported model types: ${supportedList()}`);
+}
+
+export function familyFor(modelType: string): ModelFamily {
+  const family = MODEL_FAMILIES.find((f) => f.modelType === modelType);
+  if (family) return family;
+  const pending = Object.prototype.hasOwnProperty.call(PENDING_MODEL_TYPES, modelType) ? PENDING_MODEL_TYPES[modelType] : undefined;
+  if (pending) throw new Error(pending);
+  throw new Error(`unsupported model_type "${modelType}"; supported: ${supportedList()}`);
+}
+
+export function taskClass<T extends AutoTask>(family: ModelFamily, task: T): TaskClass<TaskModels[T]> {
+  const cls = family.tasks[task];
+  if (cls) return cls;
+  const supporting = MODEL_FAMILIES.filter((f) => f.tasks[task]).map((f) => `"${f.modelType}" (${f.tasks[task]!.className})`);
+  throw new Error(`${TASK_NAMES[task]} has no class for model_type "${family.modelType}"; supported: ${supporting.join('; ') || 'none'}`);
+}

@@ -1,0 +1,41 @@
+import type { Tensor } from '@purevit/core';
+import type { PretrainedConfig } from '../configs/pretrained-config.js';
+import type { AttentionImplementation } from '../layers/attention.js';
+import type { Labels } from './classification-loss.js';
+import type { BaseModelOutputWithPooling, ImageClassifierOutput, LoadReport, MaskedImageModelingOutput } from './model-outputs.js';
+
+/**
+ * What the Auto classes return, whatever the family: transformers' task contracts plus timm's
+ * forward contract (forwardFeatures → forwardHead). Family classes implement these structurally.
+ */
+
+export interface PretrainedModel {
+  readonly config: PretrainedConfig;
+  loadReport: LoadReport;
+  attnImplementation: AttentionImplementation;
+  /** timm's forward_features: the final-normed features (tokens for ViTs). */
+  forwardFeatures(pixelValues: Tensor): Promise<Tensor>;
+  /** timm's forward_head; with preLogits the pooled features the head reads. */
+  forwardHead(features: Tensor, options?: { preLogits?: boolean }): Promise<Tensor>;
+}
+
+export interface BaseForwardInputs {
+  pixelValues: Tensor; // [batch, channels, height, width]
+  outputHiddenStates?: boolean;
+  outputAttentions?: boolean;
+}
+
+/** AutoModel: the bare backbone. */
+export interface ImageFeatureModel extends PretrainedModel {
+  forward(inputs: BaseForwardInputs): Promise<BaseModelOutputWithPooling>;
+}
+
+/** AutoModelForImageClassification. */
+export interface ImageClassificationModel extends PretrainedModel {
+  forward(inputs: BaseForwardInputs & { labels?: Labels | null }): Promise<ImageClassifierOutput>;
+}
+
+/** AutoModelForMaskedImageModeling. */
+export interface MaskedImageModelingModel extends PretrainedModel {
+  forward(inputs: BaseForwardInputs & { boolMaskedPos?: Tensor | Uint8Array | readonly boolean[] | null }): Promise<MaskedImageModelingOutput>;
+}
