@@ -1,6 +1,9 @@
-import { batchNormReference, foldBatchNormReference } from '../reference/batch-norm.js';
+import { checkLength } from './check.js';
 
-/** Eval-mode BatchNorm over axis 1 of [N, C, ...]; `out` may alias `x`. */
+/**
+ * Eval-mode BatchNorm over axis 1 of [N, C, ...]: y = x·α + β with α = weight / sqrt(var + eps),
+ * β = bias - mean·α per channel (torch's CPU kernel does the same). `out` may alias `x`.
+ */
 export function batchNorm(
   x: Float32Array,
   xShape: readonly number[],
@@ -11,10 +14,29 @@ export function batchNorm(
   eps: number,
   out: Float32Array,
 ): void {
-  batchNormReference(x, xShape, mean, variance, weight, bias, eps, out);
+  if (xShape.length < 2) throw new RangeError(`batchNorm: input must be [N, C, ...], got [${xShape.join(',')}]`);
+  const [n, c] = xShape;
+  let inner = 1;
+  for (let i = 2; i < xShape.length; i++) inner *= xShape[i];
+  checkLength('batchNorm', 'input', x, n * c * inner);
+  checkLength('batchNorm', 'out', out, n * c * inner);
+  for (const [name, a] of [['mean', mean], ['variance', variance], ['weight', weight], ['bias', bias]] as const) {
+    if (a) checkLength('batchNorm', name, a, c);
+  }
+  for (let ch = 0; ch < c; ch++) {
+    const alpha = (weight ? weight[ch] : 1) / Math.sqrt(variance[ch] + eps);
+    const beta = (bias ? bias[ch] : 0) - mean[ch] * alpha;
+    for (let b = 0; b < n; b++) {
+      const o = (b * c + ch) * inner;
+      for (let i = o; i < o + inner; i++) out[i] = x[i] * alpha + beta;
+    }
+  }
 }
 
-/** Folds an eval BatchNorm into the conv before it; returns the new conv weight and bias. */
+/**
+ * Folds an eval BatchNorm into the conv before it (conv weight [o, ...], bias [o] or null):
+ * w' = w·α, b' = (b - mean)·α + beta with α = weight / sqrt(var + eps). Returns new arrays.
+ */
 export function foldBatchNorm(
   convWeight: Float32Array, // [o, ...]
   convBias: Float32Array | null, // [o]
@@ -25,5 +47,19 @@ export function foldBatchNorm(
   bias: Float32Array | null, // [o]
   eps: number,
 ): { weight: Float32Array; bias: Float32Array } {
-  return foldBatchNormReference(convWeight, convBias, outChannels, mean, variance, weight, bias, eps);
+  if (!Number.isSafeInteger(outChannels) || outChannels < 1 || convWeight.length % outChannels !== 0) {
+    throw new RangeError(`foldBatchNorm: conv weight of ${convWeight.length} elements is not [${outChannels}, ...]`);
+  }
+  for (const [name, a] of [['convBias', convBias], ['mean', mean], ['variance', variance], ['weight', weight], ['bias', bias]] as const) {
+    if (a) checkLength('foldBatchNorm', name, a, outChannels);
+  }
+  const per = convWeight.length / outChannels;
+  const w = new Float32Array(convWeight.length);
+  const b = new Float32Array(outChannels);
+  for (let o = 0; o < outChannels; o++) {
+    const alpha = (weight ? weight[o] : 1) / Math.sqrt(variance[o] + eps);
+    for (let i = o * per; i < (o + 1) * per; i++) w[i] = convWeight[i] * alpha;
+    b[o] = ((convBias ? convBias[o] : 0) - mean[o]) * alpha + (bias ? bias[o] : 0);
+  }
+  return { weight: w, bias: b };
 }

@@ -1,21 +1,48 @@
-import { bceWithLogitsReference, crossEntropyReference, mseLossReference } from '../reference/losses.js';
 import { checkLength } from './check.js';
 
-/** Mean cross entropy of logits [rows, classes] against integer targets [rows] (torch's ignore_index -100 skipped). */
+/**
+ * Mean cross entropy of logits [rows, classes] against integer targets [rows] (int64 targets may come as a
+ * BigInt64Array); rows whose target is `ignoreIndex` (torch's default -100) are left out of the mean.
+ * Per row: logsumexp(logits) - logits[target], in float64.
+ */
 export function crossEntropy(logits: Float32Array, rows: number, classes: number, targets: ArrayLike<number | bigint>, ignoreIndex = -100): number {
   checkLength('crossEntropy', 'logits', logits, rows * classes);
   checkLength('crossEntropy', 'targets', targets, rows);
-  return crossEntropyReference(logits, rows, classes, targets, ignoreIndex);
+  let total = 0;
+  let count = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = Number(targets[r]);
+    if (t === ignoreIndex) continue;
+    if (!Number.isInteger(t) || t < 0 || t >= classes) throw new RangeError(`crossEntropy: target ${t} of row ${r} is outside 0..${classes - 1}`);
+    const o = r * classes;
+    let max = -Infinity;
+    for (let j = o; j < o + classes; j++) if (!(logits[j] <= max)) max = logits[j];
+    let sum = 0;
+    for (let j = o; j < o + classes; j++) sum += Math.exp(logits[j] - max);
+    total += Math.log(sum) + max - logits[o + t];
+    count++;
+  }
+  return total / count; // NaN when every row is ignored, as torch
 }
 
 /** Mean squared error of two equally long arrays. */
 export function mseLoss(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new RangeError(`mseLoss: lengths differ (${a.length} vs ${b.length})`);
-  return mseLossReference(a, b);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] - b[i];
+    s += d * d;
+  }
+  return s / a.length;
 }
 
-/** Mean binary cross entropy with logits (stable form). */
+/** Mean binary cross entropy with logits, in the stable form max(x, 0) - x·t + log1p(exp(-|x|)). */
 export function bceWithLogits(logits: Float32Array, targets: Float32Array): number {
   if (logits.length !== targets.length) throw new RangeError(`bceWithLogits: lengths differ (${logits.length} vs ${targets.length})`);
-  return bceWithLogitsReference(logits, targets);
+  let s = 0;
+  for (let i = 0; i < logits.length; i++) {
+    const x = logits[i];
+    s += (x > 0 ? x : 0) - x * targets[i] + Math.log1p(Math.exp(-Math.abs(x)));
+  }
+  return s / logits.length;
 }
