@@ -8,3 +8,27 @@ export { loadImage, type ImageInput, type LoadImageOptions, type NdArrayLike, ty
 export { crop, pad, type Rgb } from './crop.js';
 export { resize, type ResizeOptions } from './resize/resize.js';
 export { RESAMPLE_CODES, resampleName, type Resample, type ResampleName } from './resize/filters.js';
+export {
+  ViTImageProcessor,
+  IMAGENET_STANDARD_MEAN,
+  IMAGENET_STANDARD_STD,
+  VIT_PROCESSOR_TYPES,
+  type ImageSize,
+  type ViTImageProcessorOptions,
+} from './processors/vit-image-processor.js';
+export { TimmWrapperImageProcessor, type TimmSizeDict, type TimmWrapperImageProcessorOptions } from './processors/timm-image-processor.js';
+export { AutoImageProcessor, type AnyImageProcessor } from './processors/auto-image-processor.js';
+export {
+  resolveDataConfig,
+  IMAGENET_DEFAULT_MEAN,
+  IMAGENET_DEFAULT_STD,
+  DEFAULT_CROP_PCT,
+  DEFAULT_CROP_MODE,
+  type CropMode,
+  type ResolveDataConfigOptions,
+  type TimmDataArgs,
+  type TimmDataConfig,
+  type TimmPretrainedCfg,
+} from './processors/timm-data-config.js';
+export { TimmEvalTransform, timmPixelValues, type TimmGeometry, type TimmResizeStep } from './processors/timm-transforms.js';
+export type { ImageBatchInput } from './processors/image-inputs.js';

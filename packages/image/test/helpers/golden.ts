@@ -8,7 +8,7 @@ export const GOLDEN = fileURLToPath(new URL('../../../../golden/', import.meta.u
 /** The repository's models/ folder. */
 export const MODELS = fileURLToPath(new URL('../../../../models/', import.meta.url));
 
-export function goldenBytes(relPath: string): Uint8Array {
+export function goldenBytes(relPath: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(GOLDEN + relPath));
 }
 
