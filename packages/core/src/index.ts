@@ -1,6 +1,7 @@
 export { Tensor, type NestedArray } from './tensor.js';
 export { allocFloat32, isShared, sharedMemoryAvailable } from './storage.js';
 export { assertValidShape, formatShape, inferShape, shapeSize, shapeStrides, shapesEqual, type Shape } from './shape.js';
+export { tensorFromNdarray, tensorToNdarray, type NumericNdarray } from './ndarray.js';
 
 // Kernels (fast paths; each has a naive reference below).
 export { matmul } from './kernels/matmul.js';
