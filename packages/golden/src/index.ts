@@ -7,3 +7,4 @@ export { MODEL_CLASSES, type CaseInputs, type LoadedModel, type ModelAdapter, ty
 export { formatResult, runCase, runGolden, type RunOptions, type RunSummary } from './runner.js';
 export { DATA_PACKAGE, DEFAULT_DATA_DIR, evaluateFashion, formatFashionReport, type Disagreement, type FashionEvalOptions, type FashionEvalReport } from './fashion/eval.js';
 export { readIdx, type IdxArray } from './fashion/idx.js';
+export { runCli, type CliIo } from './cli.js';

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DATA_PACKAGE, DEFAULT_DATA_DIR, evaluateFashion, formatFashionReport } from '@purevit/golden';
+import { DATA_PACKAGE, DEFAULT_DATA_DIR, evaluateFashion, formatFashionReport } from '../src/index.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DATA_DIR = process.env.FASHION_MNIST_DIR ?? DEFAULT_DATA_DIR;

@@ -1,13 +1,42 @@
-import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { formatResult, runGolden } from '@purevit/golden';
+import { describe, expect, it } from 'vitest';
+import { discoverCases, formatResult, runGolden, type RunSummary } from '../src/index.js';
 
 const GOLDEN = fileURLToPath(new URL('../../../golden/', import.meta.url));
 
-describe('golden fixtures', () => {
+describe('the golden fixtures in golden/', () => {
+  it('discovers exactly the cases golden/index.json lists', async () => {
+    const index = JSON.parse(await readFile(`${GOLDEN}index.json`, 'utf8')) as { name: string; kind: string }[];
+    const cases = await discoverCases(GOLDEN);
+    expect(cases.map((c) => [c.name, c.kind]).sort()).toEqual(index.map((c) => [c.name, c.kind]).sort());
+  });
+
+  let summary: RunSummary;
   it('passes every supported case', async () => {
-    const summary = await runGolden(GOLDEN, { onResult: (r) => console.log(formatResult(r)) });
-    const failed = summary.results.filter((r) => r.status === 'fail').map(formatResult);
-    expect(failed).toEqual([]);
+    summary = await runGolden(GOLDEN);
+    for (const r of summary.results) console.log(formatResult(r));
+    expect(summary.results.filter((r) => r.status === 'fail').map((r) => formatResult(r))).toEqual([]);
+    expect(summary.failed).toBe(0);
   }, 600_000);
+
+  it('runs every vit_* model case (none skipped), fused attention too where it applies', async () => {
+    const vit = summary.results.filter((r) => r.name.startsWith('vit_') && r.kind === 'model');
+    expect(vit.length).toBe(15);
+    for (const r of vit) {
+      expect(r.status, r.name).toBe('pass');
+      expect(r.worstRatio, r.name).toBeLessThanOrEqual(1);
+      const labels = r.variants.map((v) => v.label);
+      const eagerOnly = ['vit_model_basic', 'vit_head_mask_1d', 'vit_head_mask_2d'].includes(r.name);
+      expect(labels, r.name).toEqual(eagerOnly ? ['eager'] : ['eager', 'fused']);
+      // Every output tensor of case.json was compared.
+      for (const v of r.variants) expect(v.comparisons.length, r.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('never reports an unsupported kind as passed', () => {
+    for (const r of summary.results) {
+      if (r.status === 'skip') expect(r.worstRatio).toBeNull();
+    }
+  });
 });
