@@ -21,9 +21,9 @@ export function localRepo(dir: string, id = dir): ModelRepo {
         throw e;
       }
     },
-    readText: (file) => readFile(path(file), 'utf8'),
+    readText: async (file) => readFile(path(file), 'utf8'),
     readJson: async <T>(file: string) => parseJson<T>(await readFile(path(file), 'utf8'), `${id}/${file}`),
-    open: (file) => fileSource(path(file)),
+    open: async (file) => fileSource(path(file)),
   };
 }
 
