@@ -104,6 +104,9 @@ describe('strict validation', () => {
   it('empty files and zero-size tensors are valid', async () => {
     const empty = await SafetensorsFile.open(bytesSource(forge('{}      ')));
     expect(empty.names()).toEqual([]);
+    const huge = await SafetensorsFile.open(bytesSource(forge(`{"__metadata__": null, "z": ${entry('F64', [2 ** 52, 2 ** 52, 2 ** 52, 0], [0, 0])}}`)));
+    expect(huge.metadata).toBeUndefined();
+    expect((await huge.readFloat32('z')).length).toBe(0);
     const bytes = writeSafetensors({ z: { dtype: 'F32', shape: [0, 3], data: new Float32Array(0) }, s: { dtype: 'U8', shape: [], data: Uint8Array.of(7) } });
     const file = await SafetensorsFile.open(bytesSource(bytes));
     expect((await file.readFloat32('z')).length).toBe(0);

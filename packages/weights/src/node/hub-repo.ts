@@ -124,7 +124,10 @@ export function hubRepo(repoId: string, options: OpenRepoOptions = {}): HubRepo 
       if (offline) {
         // With the snapshot cached, a file absent from it counts as absent (as transformers does offline).
         if (located.commit !== undefined && (await cache.hasSnapshot(located.commit))) return false;
-        throw offlineError(file);
+        throw new HubError(
+          'offline',
+          `${repoId}@${revision} is not in the Hugging Face cache (${cache.root}) and offline mode is on (HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE): cannot tell whether ${file} exists`,
+        );
       }
       return (await metadata(file, located.commit)) !== null;
     },

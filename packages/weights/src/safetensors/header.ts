@@ -52,7 +52,8 @@ export function parseHeader(bytes: Uint8Array, dataSize: number): SafetensorsHea
   let metadata: Record<string, string> | undefined;
   const tensors = new Map<string, TensorInfo>();
   for (const [name, entry] of json) {
-    if (name === METADATA_KEY) metadata = parseMetadata(entry);
+    // null is what a writer without metadata may emit (Option::None); it means "no metadata".
+    if (name === METADATA_KEY) metadata = entry === null ? undefined : parseMetadata(entry);
     else tensors.set(name, parseEntry(name, entry, dataSize));
   }
   checkTiling(tensors, dataSize);
@@ -98,7 +99,8 @@ function parseEntry(name: string, entry: JsonValue, dataSize: number): TensorInf
   if (end > dataSize) {
     throw new SafetensorsError('offsets_out_of_bounds', `data_offsets [${begin}, ${end}] reach beyond the ${dataSize}-byte data section`, name);
   }
-  let bytes = dtypeSize(dtype);
+  // A zero dimension makes the tensor empty however large the others are (no Infinity × 0).
+  let bytes = dims.includes(0) ? 0 : dtypeSize(dtype);
   for (const d of dims) bytes *= d;
   if (bytes !== end - begin) {
     throw new SafetensorsError(
