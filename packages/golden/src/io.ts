@@ -16,6 +16,10 @@ export class IoFile {
     return this.file.has(name);
   }
 
+  shape(name: string): readonly number[] {
+    return this.info(name).shape;
+  }
+
   dtype(name: string): DType {
     return this.info(name).dtype;
   }

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Tensor } from '@purevit/core';
+import { ViTImageProcessor, type RgbImage } from '@purevit/image';
 import { ViTForImageClassification } from '@purevit/models';
 import { IoFile } from '../io.js';
 import { readIdx } from './idx.js';
@@ -49,14 +49,6 @@ export interface FashionEvalReport {
   ok: boolean;
 }
 
-interface PreprocessorConfig {
-  do_rescale?: boolean;
-  rescale_factor?: number;
-  do_normalize?: boolean;
-  image_mean?: number[];
-  image_std?: number[];
-}
-
 export async function findIdx(dataDir: string, name: string): Promise<string> {
   for (const file of [`${name}.gz`, name]) {
     const p = path.join(dataDir, file);
@@ -86,7 +78,7 @@ export async function evaluateFashion(options: FashionEvalOptions): Promise<Fash
     if (BigInt(labels.data[i]) !== refLabels[i]) throw new Error(`IDX label ${labels.data[i]} of test image ${i} differs from the reference label ${refLabels[i]}`);
   }
 
-  const pre = JSON.parse(await readFile(path.join(modelDir, 'preprocessor_config.json'), 'utf8')) as PreprocessorConfig;
+  const processor = await ViTImageProcessor.fromPretrained(modelDir);
   const model = await ViTForImageClassification.fromPretrained(modelDir);
   const classes = model.config.numLabels;
   const indices = Array.from({ length: Math.ceil(count / stride) }, (_, i) => i * stride);
@@ -99,9 +91,8 @@ export async function evaluateFashion(options: FashionEvalOptions): Promise<Fash
   const ours: { index: number; predicted: number }[] = [];
   for (let at = 0; at < indices.length; at += batchSize) {
     const batch = indices.slice(at, at + batchSize);
-    const pixels = Tensor.zeros([batch.length, 3, height, width]);
-    batch.forEach((index, n) => fillPixels(pixels.data, n, images.data.subarray(index * height * width, (index + 1) * height * width), pre));
-    const { logits } = await model.forward({ pixelValues: pixels });
+    const rgb = batch.map((index) => grayToRgb(images.data.subarray(index * height * width, (index + 1) * height * width), width, height));
+    const { logits } = await model.forward({ pixelValues: processor.preprocessRgb(rgb) });
     batch.forEach((index, n) => {
       const row = logits.data.subarray(n * classes, (n + 1) * classes);
       for (let c = 0; c < classes; c++) {
@@ -136,19 +127,11 @@ export async function evaluateFashion(options: FashionEvalOptions): Promise<Fash
   };
 }
 
-/** gray [H·W] → 3 identical channels, preprocessed as ViTImageProcessor does (config as data). */
-function fillPixels(out: Float32Array, n: number, gray: Uint8Array, pre: PreprocessorConfig): void {
-  const plane = gray.length;
-  for (let c = 0; c < 3; c++) {
-    const mean = pre.image_mean?.[c] ?? 0.5;
-    const std = pre.image_std?.[c] ?? 0.5;
-    for (let p = 0; p < plane; p++) {
-      let v: number = gray[p];
-      if (pre.do_rescale ?? true) v = Math.fround(v * (pre.rescale_factor ?? 1 / 255));
-      if (pre.do_normalize ?? true) v = Math.fround((v - mean) / std);
-      out[(n * 3 + c) * plane + p] = v;
-    }
-  }
+/** A gray IDX image as PIL's convert('RGB') gives it: three identical channels. */
+function grayToRgb(gray: Uint8Array, width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let p = 0; p < gray.length; p++) data[3 * p] = data[3 * p + 1] = data[3 * p + 2] = gray[p];
+  return { data, width, height };
 }
 
 function argmax(values: ArrayLike<number>): number {

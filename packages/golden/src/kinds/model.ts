@@ -5,8 +5,10 @@
  * a head mask are requested, as transformers falls back to eager there).
  */
 
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Tensor } from '@purevit/core';
+import { ViTImageProcessor } from '@purevit/image';
 import type { AttentionImplementation } from '@purevit/models';
 import type { CaseJson, GoldenCase } from '../case.js';
 import { IoFile } from '../io.js';
@@ -35,7 +37,34 @@ export async function runModelCase(goldenCase: GoldenCase): Promise<CaseOutcome>
     const comparisons = await compareOutputs(io, json, outputs);
     variants.push({ label: impl, comparisons, worstRatio: worstRatio(comparisons) });
   }
+  if (json.processor_check) variants.push(await runProcessorCheck(goldenCase, io));
   return judge(variants);
+}
+
+/** pixel values the image processor makes from the raw image must equal the case's input (atol 1e-6). */
+const PIXEL_VALUES_ATOL = 1e-6;
+
+interface ProcessorCheck {
+  processor_config: string;
+  image: string;
+  pixel_values: string;
+}
+
+/**
+ * `processor_check` (vit_tiny_224_fp16): the case's pixel_values input is the output of the model
+ * folder's preprocessor_config.json applied to a uint8 HWC image; checked with ViTImageProcessor.
+ */
+async function runProcessorCheck(goldenCase: GoldenCase, io: IoFile): Promise<VariantResult> {
+  const check = goldenCase.json.processor_check as ProcessorCheck;
+  const config: unknown = JSON.parse(await readFile(path.join(goldenCase.dir, check.processor_config), 'utf8'));
+  const [height, width, channels] = io.shape(check.image);
+  if (channels !== 3 || io.dtype(check.image) !== 'U8') throw new Error(`processor_check image ${check.image} is not uint8 HWC RGB`);
+  const image = { data: (await io.typed(check.image)) as Uint8Array, width, height };
+  const actual = ViTImageProcessor.fromConfig(config).preprocessRgb(image);
+  const expected = await io.tensor(check.pixel_values);
+  const c = compareTensor(`processor_check ${check.pixel_values}`, actual, expected);
+  const comparison = { ...c, bound: PIXEL_VALUES_ATOL, ratio: c.problem ? Infinity : c.maxError / PIXEL_VALUES_ATOL };
+  return { label: 'processor', comparisons: [comparison], worstRatio: comparison.ratio };
 }
 
 /** Forward keyword → value: float tensors as Tensor, I64 as BigInt64Array (labels), BOOL as a 0/1 Tensor. */
