@@ -50,3 +50,8 @@ export function maxAbsDiff(actual: Float32Array, expected: Float32Array): number
   for (let i = 0; i < actual.length; i++) max = Math.max(max, Math.abs(actual[i] - expected[i]));
   return max;
 }
+
+/** Byte equality without vitest's (slow, for large arrays) deep diff. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && compareBytes(a, b).differing === 0;
+}

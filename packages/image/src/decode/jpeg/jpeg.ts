@@ -208,6 +208,10 @@ function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): {
     p = m + 1;
     if (marker === 0xd9) return { st, complete: true }; // EOI
     if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) continue; // SOI / RSTn / TEM: no payload
+    if (marker < 0xc0 || marker === 0xc8 || (marker >= 0xf0 && marker <= 0xfd)) {
+      // libjpeg's read_markers knows no other markers (JERR_UNKNOWN_MARKER); PIL: "no marker found".
+      throw corrupt(`unknown marker 0xFF${marker.toString(16).toUpperCase().padStart(2, '0')} at byte ${m - 1}`);
+    }
     if (p + 2 > bytes.length) throw truncated('marker segment');
     const length = (bytes[p] << 8) | bytes[p + 1];
     if (length < 2) throw corrupt(`bad segment length at byte ${p}`);
@@ -219,7 +223,7 @@ function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): {
       if (st.frame) throw corrupt('more than one frame header');
       st.frame = parseSof(seg, marker, options);
       if (headerOnly) return { st, complete: false };
-    } else if (marker === 0xc3 || (marker >= 0xc5 && marker <= 0xcf && marker !== 0xc8 && marker !== 0xcc)) {
+    } else if (marker === 0xc3 || (marker >= 0xc5 && marker <= 0xcf && marker !== 0xcc)) {
       const kind = marker >= 0xc9 ? 'arithmetic-coded' : marker === 0xc3 ? 'lossless' : 'hierarchical';
       throw new ImageError('unsupported', `JPEG: ${kind} JPEG (SOF 0xFF${marker.toString(16).toUpperCase()}) is not supported`);
     } else if (marker === 0xc4) {
@@ -266,11 +270,18 @@ function header(st: DecodeState): JpegHeader {
   };
 }
 
-export function decodeJpeg(bytes: Uint8Array, options: DecodeOptions = {}): RgbImage & { header: JpegHeader } {
+/**
+ * Parses and entropy-decodes the whole file: the frame with every component's quantised DCT
+ * coefficients and latched quantisation table (before IDCT), and the header.
+ */
+export function decodeJpegCoefficients(bytes: Uint8Array, options: DecodeOptions = {}): { frame: Frame; header: JpegHeader } {
   const { st, complete } = walk(bytes, options, false);
   if (!complete) throw truncated('no end-of-image marker after the scans');
-  const frame = st.frame!;
-  const info = header(st);
+  return { frame: st.frame!, header: header(st) };
+}
+
+export function decodeJpeg(bytes: Uint8Array, options: DecodeOptions = {}): RgbImage & { header: JpegHeader } {
+  const { frame, header: info } = decodeJpegCoefficients(bytes, options);
   const { width, height, maxH, maxV } = frame;
   const planes = frame.components.map((c) => upsample(componentPlane(c), c.h, c.v, maxH, maxV, width, height));
   const out = new Uint8Array(width * height * 3); // [height, width, 3]

@@ -182,7 +182,7 @@ export function inflateZlib(input: Uint8Array, maxOutput: number, exactOutput = 
       grow(n + take);
       out.set(input.subarray(start, start + take), n);
       n += take;
-      if (n === maxOutput) return finish(false);
+      if (take < len) return finish(false);
       br.skipTo(start + len);
     } else if (type === 1 || type === 2) {
       const { lit, dist } = type === 1 ? fixed() : readDynamicTables(br);
