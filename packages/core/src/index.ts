@@ -4,14 +4,14 @@ export { assertValidShape, formatShape, inferShape, shapeSize, shapeStrides, sha
 export { tensorFromNdarray, tensorToNdarray, type NumericNdarray } from './ndarray.js';
 
 // Kernels (fast paths; each has a naive reference below).
-export { matmul } from './kernels/matmul.js';
+export { matmul, matmulPackedRows } from './kernels/matmul.js';
 export { linear, linearRows, prepareLinear, type LinearEpilogue, type LinearLayer } from './kernels/linear.js';
-export { layerNorm } from './kernels/layer-norm.js';
+export { layerNorm, layerNormRows } from './kernels/layer-norm.js';
 export { erf } from './kernels/erf.js';
 export { ACTIVATION_NAMES, activationKind, isActivationName, type ActivationKind, type ActivationName } from './kernels/activation-name.js';
 export { applyActivation, geluErf, geluTanh, quickGelu, relu, sigmoid, silu, tanh } from './kernels/activations.js';
-export { softmax } from './kernels/softmax.js';
-export { attentionEager, attentionFused, type AttentionEagerOptions, type AttentionIO, type AttentionShape } from './kernels/attention.js';
+export { softmax, softmaxRows } from './kernels/softmax.js';
+export { attentionEager, attentionEagerUnits, attentionFused, attentionFusedUnits, type AttentionEagerOptions, type AttentionIO, type AttentionShape } from './kernels/attention.js';
 export { conv2d, conv2dOutputShape, type Conv2dOptions } from './kernels/conv2d.js';
 export { patchEmbed } from './kernels/patch-embed.js';
 export { maxPool2d, maxPool2dOutputShape, type MaxPool2dOptions } from './kernels/max-pool2d.js';

@@ -121,6 +121,11 @@ function store(io: AttentionIO, acc: Float64Array, base: number, i0: number, nq:
 
 /** softmax(q·kᵀ·scale)·v materialising the probabilities (transformers' eager attention). */
 export function attentionEager(io: AttentionIO, shape: AttentionShape, options: AttentionEagerOptions = {}): void {
+  attentionEagerUnits(io, shape, 0, shape.batch * shape.heads, options);
+}
+
+/** `attentionEager` for the (batch, head) pairs u = b·heads + h in [unitStart, unitEnd), so workers can split them. */
+export function attentionEagerUnits(io: AttentionIO, shape: AttentionShape, unitStart: number, unitEnd: number, options: AttentionEagerOptions = {}): void {
   const scale = checkAttention('attentionEager', io, shape);
   const { batch, heads, queryLen, keyLen, headDim } = shape;
   const { headMask, probs } = options;
@@ -128,81 +133,86 @@ export function attentionEager(io: AttentionIO, shape: AttentionShape, options: 
   if (probs) checkLength('attentionEager', 'probs', probs, batch * heads * queryLen * keyLen);
   const { q: qp, s, acc } = getScratch(headDim, keyLen);
   const ones = [1, 1, 1, 1];
-  for (let b = 0; b < batch; b++) {
-    for (let h = 0; h < heads; h++) {
-      const kb = io.kOffset + b * keyLen * io.kRowStride + h * headDim;
-      const vb = io.vOffset + b * keyLen * io.vRowStride + h * headDim;
-      const mask = headMask ? headMask[h] : 1;
-      for (let i0 = 0; i0 < queryLen; i0 += QB) {
-        const nq = Math.min(QB, queryLen - i0);
-        loadQueries(io, qp, b * queryLen, i0, nq, h, headDim, scale);
-        scores(io.k, kb, io.kRowStride, qp, s, 0, keyLen, headDim);
-        for (let qi = 0; qi < QB; qi++) {
-          let max = -Infinity;
-          for (let j = 0; j < keyLen; j++) if (s[j * QB + qi] > max) max = s[j * QB + qi];
-          let sum = 0;
-          for (let j = 0; j < keyLen; j++) {
-            const e = expf(s[j * QB + qi] - max);
-            s[j * QB + qi] = e;
-            sum += e;
-          }
-          const f = mask / sum;
-          for (let j = 0; j < keyLen; j++) s[j * QB + qi] *= f;
-          if (probs && qi < nq) {
-            const po = ((b * heads + h) * queryLen + i0 + qi) * keyLen;
-            for (let j = 0; j < keyLen; j++) probs[po + j] = s[j * QB + qi];
-          }
+  for (let u = unitStart; u < Math.min(unitEnd, batch * heads); u++) {
+    const b = Math.floor(u / heads);
+    const h = u - b * heads;
+    const kb = io.kOffset + b * keyLen * io.kRowStride + h * headDim;
+    const vb = io.vOffset + b * keyLen * io.vRowStride + h * headDim;
+    const mask = headMask ? headMask[h] : 1;
+    for (let i0 = 0; i0 < queryLen; i0 += QB) {
+      const nq = Math.min(QB, queryLen - i0);
+      loadQueries(io, qp, b * queryLen, i0, nq, h, headDim, scale);
+      scores(io.k, kb, io.kRowStride, qp, s, 0, keyLen, headDim);
+      for (let qi = 0; qi < QB; qi++) {
+        let max = -Infinity;
+        for (let j = 0; j < keyLen; j++) if (s[j * QB + qi] > max) max = s[j * QB + qi];
+        let sum = 0;
+        for (let j = 0; j < keyLen; j++) {
+          const e = expf(s[j * QB + qi] - max);
+          s[j * QB + qi] = e;
+          sum += e;
         }
-        acc.fill(0, 0, QB * headDim);
-        accumulate(io.v, vb, io.vRowStride, s, acc, 0, keyLen, headDim);
-        store(io, acc, b * queryLen, i0, nq, h, headDim, ones);
+        const f = mask / sum;
+        for (let j = 0; j < keyLen; j++) s[j * QB + qi] *= f;
+        if (probs && qi < nq) {
+          const po = ((b * heads + h) * queryLen + i0 + qi) * keyLen;
+          for (let j = 0; j < keyLen; j++) probs[po + j] = s[j * QB + qi];
+        }
       }
+      acc.fill(0, 0, QB * headDim);
+      accumulate(io.v, vb, io.vRowStride, s, acc, 0, keyLen, headDim);
+      store(io, acc, b * queryLen, i0, nq, h, headDim, ones);
     }
   }
 }
 
 /** The same result as `attentionEager` with an online softmax over key tiles; never allocates queryLen × keyLen. */
 export function attentionFused(io: AttentionIO, shape: AttentionShape): void {
+  attentionFusedUnits(io, shape, 0, shape.batch * shape.heads);
+}
+
+/** `attentionFused` for the (batch, head) pairs u = b·heads + h in [unitStart, unitEnd), so workers can split them. */
+export function attentionFusedUnits(io: AttentionIO, shape: AttentionShape, unitStart: number, unitEnd: number): void {
   const scale = checkAttention('attentionFused', io, shape);
   const { batch, heads, queryLen, keyLen, headDim } = shape;
   const { q: qp, s, acc } = getScratch(headDim, KT);
   const m = new Float64Array(QB); // running max per query
   const l = new Float64Array(QB); // running sum of exp(score - m)
   const norm = new Float64Array(QB);
-  for (let b = 0; b < batch; b++) {
-    for (let h = 0; h < heads; h++) {
-      const kb = io.kOffset + b * keyLen * io.kRowStride + h * headDim;
-      const vb = io.vOffset + b * keyLen * io.vRowStride + h * headDim;
-      for (let i0 = 0; i0 < queryLen; i0 += QB) {
-        const nq = Math.min(QB, queryLen - i0);
-        loadQueries(io, qp, b * queryLen, i0, nq, h, headDim, scale);
-        m.fill(-Infinity);
-        l.fill(0);
-        acc.fill(0, 0, QB * headDim);
-        for (let j0 = 0; j0 < keyLen; j0 += KT) {
-          const j1 = Math.min(keyLen, j0 + KT);
-          const kt = j1 - j0;
-          scores(io.k, kb, io.kRowStride, qp, s, j0, j1, headDim);
-          for (let qi = 0; qi < QB; qi++) {
-            let max = m[qi];
-            for (let t = 0; t < kt; t++) if (s[t * QB + qi] > max) max = s[t * QB + qi];
-            // Rescale what was accumulated under the old max (exp(-inf) = 0 on the first tile).
-            const c = max === m[qi] ? 1 : expf(m[qi] - max);
-            let sum = 0;
-            for (let t = 0; t < kt; t++) {
-              const e = expf(s[t * QB + qi] - max);
-              s[t * QB + qi] = e;
-              sum += e;
-            }
-            l[qi] = l[qi] * c + sum;
-            m[qi] = max;
-            if (c !== 1) for (let d = qi * headDim; d < (qi + 1) * headDim; d++) acc[d] *= c;
+  for (let u = unitStart; u < Math.min(unitEnd, batch * heads); u++) {
+    const b = Math.floor(u / heads);
+    const h = u - b * heads;
+    const kb = io.kOffset + b * keyLen * io.kRowStride + h * headDim;
+    const vb = io.vOffset + b * keyLen * io.vRowStride + h * headDim;
+    for (let i0 = 0; i0 < queryLen; i0 += QB) {
+      const nq = Math.min(QB, queryLen - i0);
+      loadQueries(io, qp, b * queryLen, i0, nq, h, headDim, scale);
+      m.fill(-Infinity);
+      l.fill(0);
+      acc.fill(0, 0, QB * headDim);
+      for (let j0 = 0; j0 < keyLen; j0 += KT) {
+        const j1 = Math.min(keyLen, j0 + KT);
+        const kt = j1 - j0;
+        scores(io.k, kb, io.kRowStride, qp, s, j0, j1, headDim);
+        for (let qi = 0; qi < QB; qi++) {
+          let max = m[qi];
+          for (let t = 0; t < kt; t++) if (s[t * QB + qi] > max) max = s[t * QB + qi];
+          // Rescale what was accumulated under the old max (exp(-inf) = 0 on the first tile).
+          const c = max === m[qi] ? 1 : expf(m[qi] - max);
+          let sum = 0;
+          for (let t = 0; t < kt; t++) {
+            const e = expf(s[t * QB + qi] - max);
+            s[t * QB + qi] = e;
+            sum += e;
           }
-          accumulate(io.v, vb, io.vRowStride, s, acc, j0, j1, headDim);
+          l[qi] = l[qi] * c + sum;
+          m[qi] = max;
+          if (c !== 1) for (let d = qi * headDim; d < (qi + 1) * headDim; d++) acc[d] *= c;
         }
-        for (let qi = 0; qi < QB; qi++) norm[qi] = keyLen === 0 ? 0 : 1 / l[qi]; // no keys: zeros, as torch
-        store(io, acc, b * queryLen, i0, nq, h, headDim, norm);
+        accumulate(io.v, vb, io.vRowStride, s, acc, j0, j1, headDim);
       }
+      for (let qi = 0; qi < QB; qi++) norm[qi] = keyLen === 0 ? 0 : 1 / l[qi]; // no keys: zeros, as torch
+      store(io, acc, b * queryLen, i0, nq, h, headDim, norm);
     }
   }
 }

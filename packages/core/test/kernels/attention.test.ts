@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { attentionEager, attentionFused, attentionReference, type AttentionIO, type AttentionShape } from '@purevit/core';
+import { attentionEager, attentionEagerUnits, attentionFused, attentionFusedUnits, attentionReference, type AttentionIO, type AttentionShape } from '@purevit/core';
 import { awkwardSize, maxAbsDiff, randomArray, seed } from '../helpers/random.js';
 
 interface Case {
@@ -93,6 +93,19 @@ describe('attention', () => {
     expect(maxAbsDiff(fused, ref)).toBeLessThanOrEqual(1e-6);
     const dflt = run(attentionFused, c);
     expect(maxAbsDiff(dflt, fused)).toBeGreaterThan(1e-4);
+  });
+
+  it('splits into (batch, head) units for workers with identical results', () => {
+    const c = makeCase(2, 3, 10, 13, 8, 17, 1, 2);
+    const whole = run(attentionFused, c);
+    const parts = new Float32Array(c.io.out.length);
+    attentionFusedUnits({ ...c.io, out: parts }, c.shape, 0, 4);
+    attentionFusedUnits({ ...c.io, out: parts }, c.shape, 4, 6);
+    expect(Array.from(parts)).toEqual(Array.from(whole));
+    const eager = run((io, sh) => attentionEager(io, sh), c);
+    const eagerParts = new Float32Array(c.io.out.length);
+    for (let u = 0; u < 6; u++) attentionEagerUnits({ ...c.io, out: eagerParts }, c.shape, u, u + 1);
+    expect(Array.from(eagerParts)).toEqual(Array.from(eager));
   });
 
   it('rejects buffers too short for the declared layout', () => {
