@@ -80,7 +80,7 @@ export function encodePng(spec: PngSpec): Uint8Array {
     const pw = Math.ceil((spec.width - x0) / dx);
     const ph = Math.ceil((spec.height - y0) / dy);
     if (pw <= 0 || ph <= 0) continue;
-    let prev = new Uint8Array(0);
+    let prev: Uint8Array = new Uint8Array(0);
     for (let j = 0; j < ph; j++) {
       const y = y0 + j * dy;
       const row = packRow(spec, Array.from({ length: pw }, (_, i) => pixel(x0 + i * dx, y)));
