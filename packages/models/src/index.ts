@@ -18,7 +18,9 @@ export type { BoolMask } from './models/tensor-utils.js';
 export { adaptViTCheckpoint } from './models/vit/vit-checkpoint.js';
 export { ViTEmbeddings } from './models/vit/vit-embeddings.js';
 export { loadViTEncoder, loadViTLayer } from './models/vit/vit-encoder.js';
-export { ViTModel, type ForwardHeadOptions, type ViTModelInputs, type ViTModelLoadOptions } from './models/vit/vit-model.js';
+export {
+  ViTModel, type ForwardHeadOptions, type ForwardIntermediatesOptions, type ForwardIntermediatesOutput, type ViTModelInputs, type ViTModelLoadOptions,
+} from './models/vit/vit-model.js';
 export { ViTPooler } from './models/vit/vit-pooler.js';
 export { ViTForImageClassification, type ViTForImageClassificationInputs, type ViTForImageClassificationLoadOptions } from './models/vit/vit-for-image-classification.js';
 export { ViTForMaskedImageModeling, type ViTForMaskedImageModelingLoadOptions } from './models/vit/vit-for-masked-image-modeling.js';

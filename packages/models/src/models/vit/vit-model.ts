@@ -8,7 +8,7 @@ import type { TransformerBlock } from '../../layers/transformer-block.js';
 import { headMaskPerLayer } from '../head-mask.js';
 import { resolveAttnImplementation, type LoadOptions } from '../load-options.js';
 import type { BaseModelOutputWithPooling, LoadReport } from '../model-outputs.js';
-import { boolMaskValues, checkPixelValues, selectToken, type BoolMask } from '../tensor-utils.js';
+import { boolMaskValues, checkPixelValues, patchTokens, selectToken, type BoolMask } from '../tensor-utils.js';
 import { POOLER_KEYS, adaptViTCheckpoint, hasPooler } from './vit-checkpoint.js';
 import { ViTConfig } from './vit-config.js';
 import { ViTEmbeddings } from './vit-embeddings.js';
@@ -44,6 +44,29 @@ export interface ViTModelInputs {
   interpolatePosEncoding?: boolean;
 }
 
+export interface ForwardIntermediatesOptions {
+  /** The last n blocks, or block indices (negative from the end); default all. */
+  indices?: number | readonly number[];
+  /** Apply the final LayerNorm to each intermediate. */
+  norm?: boolean;
+  /** 'NCHW' (default): [batch, hidden, gh, gw] maps; 'NLC': [batch, gh·gw, hidden] sequences. */
+  outputFmt?: 'NCHW' | 'NLC';
+  /** Also return each intermediate's [CLS] token [batch, 1, hidden]. */
+  returnPrefixTokens?: boolean;
+  /** Run no block after the last requested one. */
+  stopEarly?: boolean;
+  /** Leave `final` null. */
+  intermediatesOnly?: boolean;
+  interpolatePosEncoding?: boolean;
+}
+
+export interface ForwardIntermediatesOutput {
+  /** Final-normed output of the last block run [batch, tokens, hidden]. */
+  final: Tensor | null;
+  intermediates: Tensor[];
+  prefixTokens: Tensor[] | null;
+}
+
 export interface ForwardHeadOptions {
   /** Return the features the head reads ([CLS] after the final norm) instead of its output. */
   preLogits?: boolean;
@@ -54,7 +77,12 @@ class ViTRunState {
   readonly hidden: Float32Array; // [batch, tokens, hidden]  residual stream
   readonly block: BlockScratch; // [batch·tokens, …]         per-block scratch
 
-  constructor(readonly batch: number, readonly tokens: number, config: ViTConfig) {
+  constructor(
+    readonly batch: number,
+    readonly grid: readonly [number, number], // patch grid [gh, gw]; tokens = 1 + gh·gw
+    readonly tokens: number,
+    config: ViTConfig,
+  ) {
     this.hidden = allocFloat32(batch * tokens * config.hiddenSize);
     this.block = new BlockScratch(batch * tokens, config.hiddenSize, config.intermediateSize);
   }
@@ -131,39 +159,96 @@ export class ViTModel {
     return this.pooler.forward(cls);
   }
 
+  /**
+   * timm's forward_intermediates: the output of the chosen blocks (`indices`: the last n, or a list,
+   * negative from the end), optionally through the final norm, as NCHW maps [batch, hidden, gh, gw]
+   * or NLC sequences; prefix ([CLS]) tokens are dropped from them, or returned apart with
+   * returnPrefixTokens. `final` is the final-normed output of the last block run (null with
+   * intermediatesOnly); stopEarly runs no block after the last index.
+   */
+  async forwardIntermediates(pixelValues: Tensor, options: ForwardIntermediatesOptions = {}): Promise<ForwardIntermediatesOutput> {
+    const layers = this.encoder.length;
+    const take = selectIndices(options.indices ?? layers, layers);
+    const last = options.stopEarly ? Math.max(...take) + 1 : layers;
+    const hidden = this.config.hiddenSize;
+    const intermediates: Tensor[] = [];
+    const prefixTokens: Tensor[] = [];
+    const inputs = { pixelValues, interpolatePosEncoding: options.interpolatePosEncoding };
+    const { lastHiddenState } = this.run(inputs, last, (i, state) => {
+      if (!take.includes(i)) return;
+      const rows = state.batch * state.tokens;
+      const tokens = Tensor.from(state.hidden, [state.batch, state.tokens, hidden]);
+      if (options.norm) this.layernorm.forward(tokens.data, rows, tokens.data);
+      if (options.returnPrefixTokens) prefixTokens.push(selectToken(tokens).reshape([state.batch, 1, hidden]));
+      intermediates.push(patchTokens(tokens, 1, options.outputFmt === 'NLC' ? null : state.grid));
+    });
+    return {
+      final: options.intermediatesOnly ? null : lastHiddenState,
+      intermediates,
+      prefixTokens: options.returnPrefixTokens ? prefixTokens : null,
+    };
+  }
+
   /** Everything but the pooler (what the task heads build on). */
   encode(inputs: ViTModelInputs): Omit<BaseModelOutputWithPooling, 'poolerOutput'> {
+    const config = this.config;
+    const wantAttentions = inputs.outputAttentions ?? config.outputAttentions;
+    const wantHidden = inputs.outputHiddenStates ?? config.outputHiddenStates;
+    const hiddenStates: Tensor[] | null = wantHidden ? [] : null;
+    const attentions: Tensor[] | null = wantAttentions ? [] : null;
+    const { lastHiddenState } = this.run(
+      inputs,
+      this.encoder.length,
+      (_, state) => hiddenStates?.push(Tensor.from(state.hidden, [state.batch, state.tokens, config.hiddenSize])),
+      attentions,
+    );
+    return { lastHiddenState, hiddenStates, attentions };
+  }
+
+  /**
+   * Embeddings, then blocks 0 … layers-1, then the final norm. `onHidden(i, state)` sees the residual
+   * stream after block i (i = -1: the embedding output); `attentions` receives each block's
+   * probabilities when given.
+   */
+  private run(
+    inputs: ViTModelInputs,
+    layers: number,
+    onHidden: (layer: number, state: ViTRunState) => void,
+    attentions: Tensor[] | null = null,
+  ): { lastHiddenState: Tensor } {
     const config = this.config;
     const shape = checkPixelValues(inputs.pixelValues, config.numChannels);
     const [batch, , height, width] = shape;
     const interpolate = inputs.interpolatePosEncoding ?? false;
-    const [gh, gw] = this.embeddings.grid(height, width, interpolate);
-    const tokens = gh * gw + 1;
-    const wantAttentions = inputs.outputAttentions ?? config.outputAttentions;
-    const wantHidden = inputs.outputHiddenStates ?? config.outputHiddenStates;
+    const grid = this.embeddings.grid(height, width, interpolate);
+    const tokens = grid[0] * grid[1] + 1;
     const headMasks = headMaskPerLayer(inputs.headMask, config.numHiddenLayers, config.numAttentionHeads);
     const mask = inputs.boolMaskedPos ? boolMaskValues(inputs.boolMaskedPos) : null;
 
-    const state = new ViTRunState(batch, tokens, config);
+    const state = new ViTRunState(batch, grid, tokens, config);
     this.embeddings.forward(inputs.pixelValues.data, shape, state.hidden, mask, interpolate);
-
-    const hiddenShape = [batch, tokens, config.hiddenSize];
-    const hiddenStates: Tensor[] | null = wantHidden ? [] : null;
-    const attentions: Tensor[] | null = wantAttentions ? [] : null;
-    this.encoder.forEach((layer, i) => {
-      hiddenStates?.push(Tensor.from(state.hidden, hiddenShape));
+    onHidden(-1, state);
+    for (let i = 0; i < layers; i++) {
       const probs = attentions ? Tensor.zeros([batch, config.numAttentionHeads, tokens, tokens]) : null;
       if (probs) attentions?.push(probs);
-      layer.forward(state.hidden, batch, tokens, state.block, {
+      this.encoder[i].forward(state.hidden, batch, tokens, state.block, {
         implementation: this.attnImplementation,
         headMask: headMasks[i],
         probs: probs?.data,
       });
-    });
-    hiddenStates?.push(Tensor.from(state.hidden, hiddenShape));
-
-    const lastHiddenState = Tensor.zeros(hiddenShape);
+      onHidden(i, state);
+    }
+    const lastHiddenState = Tensor.zeros([batch, tokens, config.hiddenSize]);
     this.layernorm.forward(state.hidden, batch * tokens, lastHiddenState.data);
-    return { lastHiddenState, hiddenStates, attentions };
+    return { lastHiddenState };
   }
+}
+
+/** timm's feature_take_indices: n → the last n blocks; a list → those blocks (negative from the end). */
+function selectIndices(indices: number | readonly number[], layers: number): number[] {
+  const list = typeof indices === 'number' ? Array.from({ length: indices }, (_, i) => layers - indices + i) : indices.map((i) => (i < 0 ? layers + i : i));
+  for (const i of list) {
+    if (!Number.isInteger(i) || i < 0 || i >= layers) throw new RangeError(`block index ${i} is outside 0..${layers - 1}`);
+  }
+  return list;
 }

@@ -37,6 +37,21 @@ describe('ViT checkpoint loading', () => {
     expect(out.lastHiddenState.data).toEqual((await head.forwardFeatures(x)).data);
   });
 
+  it('loads a DINO-style ViTModel checkpoint (bare keys, no pooler) without a pooler', async () => {
+    const dir = `${ROOT}golden/vit_model_basic/model`;
+    const config = await configOf(dir);
+    const weights = await weightsOf(dir);
+    for (const key of [...weights.keys()]) if (key.startsWith('pooler.')) weights.delete(key);
+    const dino = await ViTModel.fromWeights(config, weights);
+    expect(dino.loadReport).toEqual({ missingKeys: ['pooler.dense.weight', 'pooler.dense.bias'], unexpectedKeys: [] });
+    const full = await ViTModel.fromPretrained(dir);
+    expect(full.loadReport).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    const x = input(config, 1);
+    const a = await dino.forward({ pixelValues: x });
+    expect(a.poolerOutput).toBeNull();
+    expect(a.lastHiddenState.data).toEqual((await full.forward({ pixelValues: x })).lastHiddenState.data);
+  });
+
   it('refuses a pooler the checkpoint lacks when one is asked for', async () => {
     await expect(ViTModel.fromPretrained(CLASSIFIER, { addPoolingLayer: true })).rejects.toThrow(
       /loading ViTModel from .*vit_classifier\/model: missing tensor pooler\.dense\.weight/,

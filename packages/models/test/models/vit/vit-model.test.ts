@@ -55,6 +55,35 @@ describe('ViTModel forward', () => {
     expect(Array.from(cls.data.subarray(0, 4))).toEqual(Array.from(out.lastHiddenState.data.subarray(0, 4)));
   });
 
+  it('forwardIntermediates gives the blocks\' outputs (timm layout) consistent with hiddenStates', async () => {
+    const model = await ViTModel.fromPretrained(BASIC);
+    const c = model.config;
+    const [h, w] = c.imageSize2;
+    const [gh, gw] = [h / (c.patchSize as number), w / (c.patchSize as number)];
+    const x = wave([2, 3, h, w]);
+    const full = await model.forward({ pixelValues: x, outputHiddenStates: true });
+    const nlc = await model.forwardIntermediates(x, { outputFmt: 'NLC', returnPrefixTokens: true });
+    expect(nlc.intermediates).toHaveLength(c.numHiddenLayers);
+    expect(nlc.final!.data).toEqual(full.lastHiddenState.data);
+    const d = c.hiddenSize;
+    const tokens = gh * gw + 1;
+    nlc.intermediates.forEach((t, i) => {
+      expect(t.shape).toEqual([2, gh * gw, d]);
+      const hs = full.hiddenStates![i + 1];
+      expect(Array.from(t.data.subarray(0, gh * gw * d))).toEqual(Array.from(hs.data.subarray(d, tokens * d)));
+      expect(Array.from(nlc.prefixTokens![i].data.subarray(0, d))).toEqual(Array.from(hs.data.subarray(0, d)));
+    });
+    const nchw = await model.forwardIntermediates(x, { indices: [-1], norm: true, stopEarly: true, intermediatesOnly: true });
+    expect(nchw.final).toBeNull();
+    expect(nchw.intermediates[0].shape).toEqual([2, d, gh, gw]);
+    // channel 3 of patch (row 1, col 2) of image 1 is token 1 + 1·gw + 2 of the final-normed sequence.
+    const token = 1 + 1 * gw + 2;
+    expect(nchw.intermediates[0].get(1, 3, 1, 2)).toBe(full.lastHiddenState.get(1, token, 3));
+    const early = await model.forwardIntermediates(x, { indices: [0], stopEarly: true, outputFmt: 'NLC' });
+    expect(early.intermediates[0].data).toEqual(nlc.intermediates[0].data);
+    await expect(model.forwardIntermediates(x, { indices: [c.numHiddenLayers] })).rejects.toThrow(/block index \d+ is outside/);
+  });
+
   it('returns hidden states and attentions only when asked, in transformers layout', async () => {
     const model = await ViTModel.fromPretrained(BASIC);
     const c = model.config;
