@@ -56,15 +56,16 @@ function supportedList(): string {
 }
 
 /**
- * The model_type of a config.json: its `model_type`; for timm hub configs (`architecture` +
- * `pretrained_cfg`, no model_type) "timm_wrapper", as transformers' AutoConfig does; otherwise the
+ * The model_type of a config.json: its `model_type`; for timm hub configs (a `pretrained_cfg`, no
+ * model_type) "timm_wrapper", as transformers' AutoConfig does; otherwise the
  * family whose class is named in `architectures`.
  */
 export function resolveModelType(dict: JsonObject): string {
   const modelType = dict.model_type;
   if (typeof modelType === 'string') return modelType;
   if (modelType != null) throw new TypeError(`config field model_type must be a string, got ${JSON.stringify(modelType)}`);
-  if ('pretrained_cfg' in dict && typeof dict.architecture === 'string') return 'timm_wrapper';
+  // transformers' is_timm_config_dict: timm hub configs (architecture, num_classes, pretrained_cfg, …).
+  if ('pretrained_cfg' in dict) return 'timm_wrapper';
   const architectures = Array.isArray(dict.architectures) ? dict.architectures.filter((a): a is string => typeof a === 'string') : [];
   for (const arch of architectures) {
     const family = MODEL_FAMILIES.find((f) => Object.values(f.tasks).some((t) => t.className === arch));

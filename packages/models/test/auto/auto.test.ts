@@ -39,6 +39,8 @@ describe('Auto classes', () => {
     await expect(AutoConfig.fromPretrained(golden('timm_vit_small_model'))).rejects.toThrow(/timm_wrapper is not supported yet/);
     await expect(AutoModel.fromPretrained(golden('timm_vit_small_model'))).rejects.toThrow(/timm_wrapper is not supported yet/);
     expect(() => AutoConfig.fromDict({ model_type: 'timm_wrapper' })).toThrow(/timm_wrapper is not supported yet/);
+    // The demo model's timm-format twin: a timm hub config.json (no model_type).
+    await expect(AutoModelForImageClassification.fromPretrained(`${ROOT}models/fashion-vit-tiny-timm`)).rejects.toThrow(/timm_wrapper is not supported yet/);
   });
 
   it('names the supported model types for an unknown one', async () => {
