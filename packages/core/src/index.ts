@@ -7,7 +7,8 @@ export { tensorFromNdarray, tensorToNdarray, type NumericNdarray } from './ndarr
 export { matmul, matmulPackedRows } from './kernels/matmul.js';
 export { linear, linearRows, prepareLinear, type LinearEpilogue, type LinearLayer } from './kernels/linear.js';
 export { layerNorm, layerNormRows } from './kernels/layer-norm.js';
-export { erf } from './kernels/erf.js';
+export { erf, erfc } from './kernels/erf.js';
+export { expf } from './kernels/exp.js';
 export { ACTIVATION_NAMES, activationKind, isActivationName, type ActivationKind, type ActivationName } from './kernels/activation-name.js';
 export { applyActivation, geluErf, geluTanh, quickGelu, relu, sigmoid, silu, tanh } from './kernels/activations.js';
 export { softmax, softmaxRows } from './kernels/softmax.js';

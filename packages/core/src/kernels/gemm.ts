@@ -1,6 +1,6 @@
 /**
  * The matrix-multiply core shared by linear, matmul, conv2d and patchEmbed: a 4×4 register tile over
- * packed operands (plain JS reaches ~4 GFLOP/s this way; see docs/PERF-NOTES and benchmarks/src/linear.ts).
+ * packed operands (plain JS reaches ~4 GFLOP/s single-threaded this way; see benchmarks/src/linear.ts).
  *
  * B (the [K, N] right operand) is packed once into panels of NR = 4 columns, k-major inside a panel:
  *   packed[(panel * K + k) * 4 + j] = B[k, panel * 4 + j]   (zero past N)
