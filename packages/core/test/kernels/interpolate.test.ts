@@ -51,6 +51,18 @@ describe('interpolate', () => {
     }
   });
 
+  it('uses 1/scaleFactor as the source step when a scale factor is given (torch without recompute_scale_factor)', () => {
+    // 5 → floor(5·1.5) = 7 columns; the step is 1/1.5, not 5/7.
+    const x = Float32Array.from({ length: 5 }, (_, i) => i);
+    const options: InterpolateOptions = { mode: 'bilinear', scaleFactor: [1, 1.5] };
+    const got = run(interpolate, x, [1, 1, 1, 5], 1, 7, options);
+    const ref = run(interpolateReference, x, [1, 1, 1, 5], 1, 7, options);
+    for (let j = 0; j < 7; j++) {
+      expect(got[j]).toBeCloseTo(Math.min(4, Math.max(0, (j + 0.5) / 1.5 - 0.5)), 6);
+      expect(ref[j]).toBeCloseTo(got[j], 6);
+    }
+  });
+
   it("nearest is torch's floor(dst·in/out), not nearest-exact", () => {
     const x = Float32Array.from({ length: 5 }, (_, i) => i);
     // 5 → 3: scale 5/3, sources floor(0), floor(1.67), floor(3.33) = 0, 1, 3 (nearest-exact would give 0, 2, 4).
