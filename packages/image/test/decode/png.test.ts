@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, readImageInfo } from '@purevit/image';
 import { CHANNELS, encodePng } from '../helpers/png-encoder.js';
@@ -124,5 +125,26 @@ describe('PNG orientation metadata (PIL getexif)', () => {
     const lateBad = late.slice();
     lateBad[iend - 16 + 8] ^= 1;
     expect(decodeImage(lateBad).data).toEqual(decodeImage(late).data);
+  });
+});
+
+describe('cross-check with pngjs (an independent decoder, Node only)', () => {
+  it('8-bit and low-bit PNGs decode to the RGB channels of pngjs\'s RGBA output', () => {
+    const eightBit = MODES.filter(([bitDepth]) => bitDepth !== 16);
+    fc.assert(
+      fc.property(fc.constantFrom(...eightBit), fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 17 }), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 }), ([bitDepth, colorType], width, height, interlace, seed) => {
+        let state = seed;
+        const rand = (): number => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 8) / 2 ** 24;
+        const ch = CHANNELS[colorType];
+        const samples = Uint16Array.from({ length: width * height * ch }, () => Math.floor(rand() * 2 ** bitDepth));
+        // A full palette: pngjs has no answer for indices past the PLTE (PIL uses a grey ramp).
+        const palette = colorType === 3 ? Uint8Array.from({ length: 768 }, () => Math.floor(rand() * 256)) : undefined;
+        const png = encodePng({ width, height, bitDepth, colorType, interlace, samples, palette, filterFor: () => Math.floor(rand() * 5) });
+        const theirs = PNG.sync.read(Buffer.from(png));
+        const rgb = new Uint8Array(width * height * 3).map((_, i) => theirs.data[Math.floor(i / 3) * 4 + (i % 3)]);
+        expect(decodeImage(png).data).toEqual(rgb);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
