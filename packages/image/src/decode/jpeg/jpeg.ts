@@ -222,7 +222,6 @@ function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): {
     if (marker === 0xc0 || marker === 0xc1 || marker === 0xc2) {
       if (st.frame) throw corrupt('more than one frame header');
       st.frame = parseSof(seg, marker, options);
-      if (headerOnly) return { st, complete: false };
     } else if (marker === 0xc3 || (marker >= 0xc5 && marker <= 0xcf && marker !== 0xcc)) {
       const kind = marker >= 0xc9 ? 'arithmetic-coded' : marker === 0xc3 ? 'lossless' : 'hierarchical';
       throw new ImageError('unsupported', `JPEG: ${kind} JPEG (SOF 0xFF${marker.toString(16).toUpperCase()}) is not supported`);
@@ -234,6 +233,8 @@ function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): {
       if (seg.length < 2) throw corrupt('short DRI segment');
       st.restartInterval = (seg[0] << 8) | seg[1];
     } else if (marker === 0xda) {
+      // jpeg_read_header reads every marker up to the first scan.
+      if (headerOnly) return { st, complete: false };
       const scan = parseSos(seg, st);
       st.scans++;
       p = decodeScan(bytes, p, st.frame!, scan);
