@@ -19,8 +19,6 @@ export interface Component {
   readonly blocksPerColumn: number;
   /** [blocksPerColumn, blocksPerLine, 64] coefficients in natural order */
   readonly coefficients: Int16Array;
-  /** Per coefficient: highest bit still unknown after progressive scans so far (-1 = never sent). */
-  readonly coefBits: Int8Array;
 }
 
 export interface Frame {
@@ -60,7 +58,6 @@ export function createFrame(
       blocksPerLine,
       blocksPerColumn,
       coefficients: new Int16Array(blocksPerLine * blocksPerColumn * 64),
-      coefBits: new Int8Array(64).fill(-1),
     };
   });
   return { progressive, width, height, maxH, maxV, mcusPerLine, mcusPerColumn, components };

@@ -163,9 +163,6 @@ function parseSos(seg: Uint8Array, st: DecodeState): Scan {
   }
   if (blocksInMcu > 10) throw corrupt('too many blocks in an MCU');
   for (const { component } of components) latchQuant(component, st);
-  if (frame.progressive) {
-    for (const { component } of components) for (let k = ss; k <= se; k++) component.coefBits[k] = al;
-  }
   return { components, ss, se, ah, al, restartInterval: st.restartInterval };
 }
 
