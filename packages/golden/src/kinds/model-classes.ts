@@ -21,6 +21,11 @@ export type ModelOutputs = Record<string, Tensor | Tensor[] | null | undefined>;
 
 export interface LoadedModel {
   attnImplementation: AttentionImplementation;
+  /**
+   * The attention implementations worth running (default: eager and fused, eager only when the case
+   * asks for attentions or a head mask); e.g. a CNN without attention lists just one.
+   */
+  implementations?: readonly AttentionImplementation[];
   run(inputs: CaseInputs, forwardKwargs: Record<string, unknown>): Promise<ModelOutputs>;
 }
 

@@ -9,7 +9,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Tensor } from '@purevit/core';
 import { ViTImageProcessor } from '@purevit/image';
-import type { AttentionImplementation } from '@purevit/models';
 import type { CaseJson, GoldenCase } from '../case.js';
 import { IoFile } from '../io.js';
 import { judge, skip, type CaseOutcome, type VariantResult } from '../outcome.js';
@@ -29,7 +28,7 @@ export async function runModelCase(goldenCase: GoldenCase): Promise<CaseOutcome>
   const model = await adapter.load(path.resolve(goldenCase.dir, json.model_dir), json.model_init_kwargs ?? {});
 
   const eagerOnly = forwardKwargs.output_attentions === true || 'head_mask' in inputs;
-  const implementations: AttentionImplementation[] = eagerOnly ? ['eager'] : ['eager', 'fused'];
+  const implementations = model.implementations ?? (eagerOnly ? ['eager'] : ['eager', 'fused']);
   const variants: VariantResult[] = [];
   for (const impl of implementations) {
     model.attnImplementation = impl;
