@@ -61,15 +61,14 @@ function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): {
   if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) throw new ImageError('unknown_format', 'not a JPEG file');
   const st: DecodeState = { frame: undefined, quant: [], dc: [], ac: [], restartInterval: 0, scans: 0, markers: { jfif: false, adobeTransform: undefined, exif: undefined } };
   let p = 2;
-  let lastScanComplete = false;
   for (;;) {
     const m = findMarker(bytes, p);
     if (m < 0) {
       if (!st.frame) throw truncated('no frame header');
       if (st.scans === 0) throw truncated('no scan data');
-      // Without EOI libjpeg cannot know a multi-scan image is finished; PIL reports truncation.
-      const singleScan = !st.frame.progressive && st.scans === 1;
-      return { st, complete: singleScan && lastScanComplete };
+      // Scans that end early have thrown already. Without EOI libjpeg cannot know a multi-scan
+      // image is finished (PIL reports truncation); a single sequential scan is all the image.
+      return { st, complete: !st.frame.progressive && st.scans === 1 };
     }
     const marker = bytes[m];
     p = m + 1;
@@ -105,7 +104,6 @@ function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): {
       const scan = parseSos(seg, st);
       st.scans++;
       p = decodeScan(bytes, p, st.frame!, scan);
-      lastScanComplete = true;
     } else if (st.scans === 0) {
       readAppMarker(marker, seg, st.markers);
     }
