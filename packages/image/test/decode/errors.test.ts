@@ -135,3 +135,15 @@ function replaceIdat(png: Uint8Array, raw: Uint8Array): Uint8Array {
   out.set(iend, head.length + idat.length);
   return out;
 }
+
+describe('JPEG without an end-of-image marker (as Pillow / libjpeg)', () => {
+  it('one complete sequential scan decodes; progressive or partial multi-scan files are truncated', () => {
+    const drop = (name: string): Uint8Array => {
+      const bytes = goldenBytes(`images/${name}.jpg`);
+      expect([bytes[bytes.length - 2], bytes[bytes.length - 1]]).toEqual([0xff, 0xd9]);
+      return bytes.subarray(0, bytes.length - 2);
+    };
+    expect(decodeImage(drop('jpeg444_257x191')).width).toBe(257);
+    expect(errorCode(() => decodeImage(drop('jpegprog_320x240')))).toBe('truncated');
+  });
+});

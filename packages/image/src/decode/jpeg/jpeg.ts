@@ -67,8 +67,10 @@ function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): {
       if (!st.frame) throw truncated('no frame header');
       if (st.scans === 0) throw truncated('no scan data');
       // Scans that end early have thrown already. Without EOI libjpeg cannot know a multi-scan
-      // image is finished (PIL reports truncation); a single sequential scan is all the image.
-      return { st, complete: !st.frame.progressive && st.scans === 1 };
+      // image is finished (PIL reports truncation); one sequential scan of every component is all
+      // of the image (components get their quantisation table latched when first scanned).
+      const oneScan = !st.frame.progressive && st.scans === 1 && st.frame.components.every((c) => c.quant !== undefined);
+      return { st, complete: oneScan };
     }
     const marker = bytes[m];
     p = m + 1;
