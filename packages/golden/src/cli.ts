@@ -8,7 +8,7 @@ export interface CliIo {
   error(line: string): void;
 }
 
-const USAGE = 'usage: npm run golden -- <dir> [--filter substring]...';
+const USAGE = 'usage: npm run golden -- <dir> [--filter substring]... [--verbose]';
 
 /**
  * Runs every case under the one directory argument: a line per case, then `N passed, N failed`.
@@ -17,8 +17,10 @@ const USAGE = 'usage: npm run golden -- <dir> [--filter substring]...';
 export async function runCli(argv: readonly string[], io: CliIo = console): Promise<number> {
   const filter: string[] = [];
   const dirs: string[] = [];
+  let verbose = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--filter' && i + 1 < argv.length) filter.push(argv[++i]);
+    else if (argv[i] === '--verbose' || argv[i] === '-v') verbose = true;
     else if (argv[i] === '--help' || argv[i] === '-h') {
       io.log(USAGE);
       return 0;
@@ -36,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo = console): Prom
     io.error(`error: ${dir} is not a directory`);
     return 2;
   }
-  const summary = await runGolden(dir, { filter, onResult: (r) => io.log(formatResult(r)) });
+  const summary = await runGolden(dir, { filter, onResult: (r) => io.log(formatResult(r, 32, verbose)) });
   if (summary.results.length === 0) {
     io.error(`error: no golden cases (case.json, kernels.json, images.json) under ${dir}`);
     return 1;

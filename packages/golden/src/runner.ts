@@ -49,7 +49,7 @@ export async function runCase(goldenCase: GoldenCase): Promise<CaseResult> {
 }
 
 /** `vit_model_basic  model  PASS  worst 0.0421  (eager 0.0421, fused 0.0398)  0.3 s`, plus detail lines on failure. */
-export function formatResult(r: CaseResult, nameWidth = 32): string {
+export function formatResult(r: CaseResult, nameWidth = 32, verbose = false): string {
   const status = r.status === 'pass' ? 'PASS' : r.status === 'fail' ? 'FAIL' : 'SKIP';
   const head = `${r.name.padEnd(nameWidth)}  ${r.kind.padEnd(15)}  ${status}`;
   if (r.status === 'skip') return `${head}  (${r.message ?? 'skipped'})`;
@@ -57,11 +57,12 @@ export function formatResult(r: CaseResult, nameWidth = 32): string {
   const variants = r.variants.length > 1 ? `  (${r.variants.map((v) => `${v.label} ${formatRatio(v.worstRatio)}`).join(', ')})` : '';
   const lines = [`${head}  worst ratio ${ratio}${variants}  ${r.seconds.toFixed(1)} s`];
   if (r.message) lines.push(`    ${r.message}`);
-  if (r.status === 'fail') {
+  if (r.status === 'fail' || verbose) {
     for (const v of r.variants) {
       for (const c of v.comparisons) {
-        if (c.ratio <= 1 && !c.problem) continue;
-        const why = c.problem ?? `max |err| ${c.maxError.toExponential(3)} > bound ${c.bound.toExponential(3)} (ratio ${formatRatio(c.ratio)})`;
+        if (c.ratio <= 1 && !c.problem && !verbose) continue;
+        const relation = c.ratio <= 1 ? '<=' : '>';
+        const why = c.problem ?? `max |err| ${c.maxError.toExponential(3)} ${relation} bound ${c.bound.toExponential(3)} (ratio ${formatRatio(c.ratio)})`;
         lines.push(`    [${v.label}] ${c.name}: ${why}`);
       }
     }

@@ -35,6 +35,14 @@ describe('the golden fixtures in golden/', () => {
     }
   });
 
+  it('runs every kernel case against every kernel implementation', () => {
+    const kernels = summary.results.find((r) => r.kind === 'kernel');
+    expect(kernels?.status).toBe('pass');
+    expect(kernels?.variants.map((v) => v.label)).toEqual(['reference', 'fast']);
+    // 41 torch.nn.functional ops; attention runs as several variants, patch convs through patchEmbed too.
+    for (const v of kernels!.variants) expect(v.comparisons.length, v.label).toBeGreaterThanOrEqual(41);
+  });
+
   it('never reports an unsupported kind as passed', () => {
     for (const r of summary.results) {
       if (r.status === 'skip') expect(r.worstRatio).toBeNull();

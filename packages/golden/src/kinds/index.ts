@@ -1,13 +1,14 @@
 /**
- * The dispatch table: case kind → runner. Kinds without a runner ("kernel", "image",
- * "image_processor" until their runners land in kinds/kernel.ts, kinds/image.ts,
- * kinds/image-processor.ts) are reported as skipped, never as passed.
+ * The dispatch table: case kind → runner. A kind without a runner is reported as skipped, never as
+ * passed.
  */
 
 import type { KindRunner } from '../outcome.js';
+import { runKernelCase } from './kernel.js';
 import { runModelCase } from './model.js';
 
 export const KIND_RUNNERS: Readonly<Record<string, KindRunner>> = {
+  kernel: runKernelCase,
   model: runModelCase,
 };
 
