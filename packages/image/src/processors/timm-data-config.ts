@@ -127,12 +127,12 @@ export function resolveDataConfig(pretrainedCfg: TimmPretrainedCfg | undefined, 
 
   if (inputSize[0] !== 3) throw new ImageError('unsupported', `only 3-channel (RGB) inputs are supported, input_size is [${inputSize.join(', ')}]`);
   if (!(typeof cropPct === 'number' && cropPct > 0)) throw new ImageError('invalid_input', `crop_pct must be a positive number, got ${JSON.stringify(cropPct)}`);
-  return {
-    inputSize,
+  return Object.freeze({
+    inputSize: Object.freeze(inputSize) as TimmDataConfig['inputSize'],
     interpolation: resampleName(interpolation),
-    mean: channels(mean, 3, 'mean'),
-    std: channels(std, 3, 'std'),
+    mean: Object.freeze(channels(mean, 3, 'mean')),
+    std: Object.freeze(channels(std, 3, 'std')),
     cropPct,
     cropMode: cropMode(mode),
-  };
+  });
 }
