@@ -4,6 +4,7 @@
  * config.json `model_type`), else a timm config.json with `pretrained_cfg` (TimmWrapper).
  */
 
+import type { OpenRepoOptions } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import { ImageError } from '../errors.js';
 import { asJsonObject } from './config-json.js';
@@ -55,9 +56,9 @@ export class AutoImageProcessor {
     throw new ImageError('invalid_input', `${where}: preprocessor_config.json names no image_processor_type and config.json no model_type`);
   }
 
-  /** Reads preprocessor_config.json and/or config.json from a model folder or hub id. */
-  static async fromPretrained(idOrPath: string): Promise<AnyImageProcessor> {
-    const repo = await openRepo(idOrPath);
+  /** Reads preprocessor_config.json and/or config.json from a model folder or hub id (`options` go to `openRepo`). */
+  static async fromPretrained(idOrPath: string, options: OpenRepoOptions = {}): Promise<AnyImageProcessor> {
+    const repo = await openRepo(idOrPath, options);
     const pre = (await repo.exists('preprocessor_config.json')) ? await repo.readJson('preprocessor_config.json') : undefined;
     const needModel = pre === undefined || typeof asJsonObject(pre, 'preprocessor_config.json').image_processor_type !== 'string';
     const model = (needModel || isTimmType(pre)) && (await repo.exists('config.json')) ? await repo.readJson('config.json') : undefined;

@@ -6,6 +6,7 @@
  */
 
 import type { Tensor } from '@purevit/core';
+import type { OpenRepoOptions } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import { ImageError } from '../errors.js';
 import type { LoadImageOptions } from '../load-image.js';
@@ -70,9 +71,9 @@ export class TimmWrapperImageProcessor {
     return new TimmWrapperImageProcessor(cfg, { architecture, overrides });
   }
 
-  /** Reads config.json from a model folder or hub id. */
-  static async fromPretrained(idOrPath: string, overrides?: TimmDataArgs): Promise<TimmWrapperImageProcessor> {
-    const repo = await openRepo(idOrPath);
+  /** Reads config.json from a model folder or hub id (`options` go to `openRepo`). */
+  static async fromPretrained(idOrPath: string, overrides?: TimmDataArgs, options: OpenRepoOptions = {}): Promise<TimmWrapperImageProcessor> {
+    const repo = await openRepo(idOrPath, options);
     return TimmWrapperImageProcessor.fromConfig(await repo.readJson('config.json'), overrides);
   }
 

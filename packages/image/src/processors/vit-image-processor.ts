@@ -7,6 +7,7 @@
  */
 
 import type { Tensor } from '@purevit/core';
+import type { OpenRepoOptions } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import { ImageError } from '../errors.js';
 import type { LoadImageOptions } from '../load-image.js';
@@ -114,9 +115,9 @@ export class ViTImageProcessor {
     });
   }
 
-  /** Reads preprocessor_config.json from a model folder or hub id. */
-  static async fromPretrained(idOrPath: string): Promise<ViTImageProcessor> {
-    const repo = await openRepo(idOrPath);
+  /** Reads preprocessor_config.json from a model folder or hub id (`options` go to `openRepo`). */
+  static async fromPretrained(idOrPath: string, options: OpenRepoOptions = {}): Promise<ViTImageProcessor> {
+    const repo = await openRepo(idOrPath, options);
     if (!(await repo.exists('preprocessor_config.json'))) {
       throw new ImageError('invalid_input', `${idOrPath} has no preprocessor_config.json`);
     }
