@@ -43,6 +43,16 @@ describe('the golden fixtures in golden/', () => {
     for (const v of kernels!.variants) expect(v.comparisons.length, v.label).toBeGreaterThanOrEqual(41);
   });
 
+  it('runs every image decode, PIL resize and image processor case (none skipped)', () => {
+    const image = summary.results.filter((r) => r.kind === 'image' || r.kind === 'image_processor');
+    expect(image.map((r) => r.name).sort()).toEqual([
+      'images', 'pil_resize', 'timmproc_bilinear', 'timmproc_border', 'timmproc_inception_nonsquare', 'timmproc_resnet50_a1_test_size',
+      'timmproc_resnet50_a1_wrapper', 'timmproc_squash', 'timmproc_vit_224_center', 'vitproc_default', 'vitproc_imagenet_384_bicubic',
+      'vitproc_no_resize_224',
+    ]);
+    for (const r of image) expect(r.status, r.name).toBe('pass');
+  });
+
   it('never reports an unsupported kind as passed', () => {
     for (const r of summary.results) {
       if (r.status === 'skip') expect(r.worstRatio).toBeNull();

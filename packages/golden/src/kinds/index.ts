@@ -4,11 +4,15 @@
  */
 
 import type { KindRunner } from '../outcome.js';
+import { runImageCase } from './image.js';
+import { runImageProcessorCase } from './image-processor.js';
 import { runKernelCase } from './kernel.js';
 import { runModelCase } from './model.js';
 
 export const KIND_RUNNERS: Readonly<Record<string, KindRunner>> = {
   kernel: runKernelCase,
+  image: runImageCase,
+  image_processor: runImageProcessorCase,
   model: runModelCase,
 };
 
