@@ -38,3 +38,19 @@ export {
   MODEL_FAMILIES, PENDING_MODEL_TYPES, familyFor, resolveModelType,
   type AutoLoadOptions, type AutoTask, type ModelFamily, type TaskClass, type TaskModels,
 } from './auto/registry.js';
+
+// Pipelines
+export { pipeline, PIPELINE_TASKS, type PipelineTask, type Pipelines } from './pipelines/pipeline.js';
+export { DEFAULT_BATCH_SIZE, type PipelineCallOptions, type PipelineOptions } from './pipelines/pipeline-options.js';
+export type { PipelineInput } from './pipelines/batching.js';
+export { DEFAULT_MODEL } from './pipelines/default-model.js';
+export {
+  defaultClassificationFunction, imageClassificationPipeline, topKLabels,
+  type ClassificationFunction, type ClassificationResult, type ImageClassificationOptions, type ImageClassificationPipeline,
+} from './pipelines/image-classification.js';
+export { imageFeatureExtractionPipeline, type ImageFeatureExtractionOptions, type ImageFeatureExtractionPipeline } from './pipelines/image-feature-extraction.js';
+export {
+  attentionMapPipeline, patchGrid, type AttentionMap, type AttentionMapOptions, type AttentionMapPipeline, type AttentionMethod,
+} from './pipelines/attention-map.js';
+export { attentionRollout, clsAttention } from './pipelines/attention-rollout.js';
+export { heatMapOverlay, inferno, upsampleMap, type HeatMapOptions } from './pipelines/heat-map.js';
