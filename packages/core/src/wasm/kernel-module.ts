@@ -32,7 +32,8 @@ export const MEMORY_IMPORT = { module: 'env', name: 'memory' } as const;
 /** The module's bytes. */
 export function emitKernelModule(options: KernelModuleOptions): Uint8Array<ArrayBuffer> {
   const mod = new ModuleBuilder();
-  mod.importMemory({ ...MEMORY_IMPORT, minPages: 1, maxPages: MAX_PAGES, shared: options.shared });
+  // A shared memory must declare a maximum; an unshared one must not (the heap creates it without one).
+  mod.importMemory({ ...MEMORY_IMPORT, minPages: 1, maxPages: options.shared ? MAX_PAGES : undefined, shared: options.shared });
   emitGemm(mod, options.tiling ?? DEFAULT_TILING);
   emitRowKernels(mod);
   return mod.encode();
