@@ -5,11 +5,16 @@ export { ViTConfig, type Size2 } from './models/vit/vit-config.js';
 // Layers (shared by every ViT-style family)
 export { Linear, concatLinears, readLinear, type LinearWeights } from './layers/linear.js';
 export { LayerNorm } from './layers/layer-norm.js';
-export { Attention, type AttentionImplementation, type AttentionOptions, type AttentionScratch } from './layers/attention.js';
+export { Attention, type AttentionImplementation, type AttentionOptions, type AttentionScratch, type QkNorm } from './layers/attention.js';
 export { Mlp, activationName } from './layers/mlp.js';
 export { BlockScratch } from './layers/block-scratch.js';
 export { TransformerBlock, type TransformerBlockParts } from './layers/transformer-block.js';
 export { PatchEmbed } from './layers/patch-embed.js';
+export { LayerScale } from './layers/layer-scale.js';
+export { Conv2d, type Conv2dSpec, type FeatureMap } from './layers/conv2d.js';
+export { BATCH_NORM_EPS, readBatchNorm, type BatchNormParams } from './layers/batch-norm.js';
+export { avgPool2d } from './layers/avg-pool2d.js';
+export { GLOBAL_POOL_2D_TYPES, poolFeatureMultiplier, selectAdaptivePool2d, type GlobalPool2dType } from './layers/select-adaptive-pool2d.js';
 
 // Models
 export type { BaseModelOutputWithPooling, ImageClassifierOutput, LoadReport, MaskedImageModelingOutput } from './models/model-outputs.js';
@@ -30,6 +35,26 @@ export type {
   BaseForwardInputs, ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel, PretrainedModel,
 } from './models/model-interfaces.js';
 export { VIT_FAMILY } from './models/vit/vit-family.js';
+
+// timm wrapper (timm VisionTransformer and ResNet checkpoints through transformers' TimmWrapper classes)
+export { TimmWrapperConfig, type TimmWrapperConfigOverrides } from './models/timm/timm-wrapper-config.js';
+export { IMAGENET_1K_LABELS } from './models/timm/imagenet-1k-labels.js';
+export { ARCHITECTURE_TABLE } from './models/timm/architecture-table.js';
+export { resolveArchitecture, supportedArchitectures, type TimmArchitecture, type TimmFamily } from './models/timm/architectures.js';
+export { parseTimmViTArgs, TIMM_ACTIVATIONS, type TimmViTArgs, type VitGlobalPool } from './models/timm/timm-vit-args.js';
+export { parseTimmResNetArgs, type ResNetBlockType, type ResNetStemType, type TimmResNetArgs } from './models/timm/timm-resnet-args.js';
+export {
+  featureTakeIndices, type TimmForwardHeadOptions, type TimmForwardIntermediatesOptions, type TimmForwardIntermediatesOutput, type TimmModel,
+} from './models/timm/timm-model.js';
+export { resampleAbsPosEmbed } from './models/timm/timm-pos-embed.js';
+export { TimmVisionTransformer } from './models/timm/timm-vit.js';
+export { Downsample, ResNetBlock, ResNetStem } from './models/timm/resnet-blocks.js';
+export { TimmResNet } from './models/timm/timm-resnet.js';
+export { CLASSIFIER_MODULE, createTimmModel } from './models/timm/create-timm-model.js';
+export { TIMM_WRAPPER_PREFIX, adaptTimmCheckpoint, type TimmCheckpointOptions } from './models/timm/timm-checkpoint.js';
+export { TimmWrapperModel, type TimmWrapperLoadOptions, type TimmWrapperModelInputs, type TimmWrapperModelOutput } from './models/timm/timm-wrapper-model.js';
+export { TimmWrapperForImageClassification, type TimmWrapperForImageClassificationInputs } from './models/timm/timm-wrapper-for-image-classification.js';
+export { TIMM_WRAPPER_FAMILY } from './models/timm/timm-family.js';
 
 // Auto classes
 export { AutoConfig } from './auto/auto-config.js';

@@ -2,6 +2,7 @@ import type { ModelRepo } from '@purevit/weights';
 import type { JsonObject, PretrainedConfig } from '../configs/pretrained-config.js';
 import type { LoadOptions } from '../models/load-options.js';
 import type { ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel } from '../models/model-interfaces.js';
+import { TIMM_WRAPPER_FAMILY } from '../models/timm/timm-family.js';
 import { VIT_FAMILY } from '../models/vit/vit-family.js';
 
 /**
@@ -37,13 +38,11 @@ export interface ModelFamily {
 
 export const MODEL_FAMILIES: readonly ModelFamily[] = [
   VIT_FAMILY,
-  // TIMM_WRAPPER_FAMILY (model_type "timm_wrapper") goes here.
+  TIMM_WRAPPER_FAMILY,
 ];
 
-/** Families whose configs are recognised but whose models are not implemented yet. */
-export const PENDING_MODEL_TYPES: Readonly<Record<string, string>> = {
-  timm_wrapper: 'timm_wrapper is not supported yet (timm-style config.json: "architecture" + "pretrained_cfg", or model_type "timm_wrapper")',
-};
+/** Families whose configs are recognised but whose models are not implemented yet (model_type → message). */
+export const PENDING_MODEL_TYPES: Readonly<Record<string, string>> = {};
 
 export const TASK_NAMES: Readonly<Record<AutoTask, string>> = {
   model: 'AutoModel',

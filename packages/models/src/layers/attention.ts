@@ -1,4 +1,5 @@
 import { attentionEager, attentionFused, type AttentionIO, type AttentionShape } from '@purevit/core';
+import type { LayerNorm } from './layer-norm.js';
 import { Linear } from './linear.js';
 
 /**
@@ -22,6 +23,15 @@ export interface AttentionScratch {
 }
 
 /**
+ * timm's qk_norm: LayerNorms over each head's query and key vectors (dim = headDim), applied after
+ * the qkv projection and before the scores (timm Attention `q_norm` / `k_norm`).
+ */
+export interface QkNorm {
+  q: LayerNorm; // over headDim
+  k: LayerNorm; // over headDim
+}
+
+/**
  * Multi-head self-attention over token-major activations. q, k and v come from ONE fused projection
  * (row = [q | k | v], heads contiguous inside each), read in place by the attention kernel through
  * strided views, so nothing is transposed; the output projection can add the residual in its epilogue.
@@ -34,6 +44,7 @@ export class Attention {
     readonly qkv: Linear, // dim → 3·dim
     readonly proj: Linear, // dim → dim
     readonly numHeads: number,
+    readonly qkNorm: QkNorm | null = null,
   ) {
     this.dim = proj.outFeatures;
     if (qkv.outFeatures !== 3 * this.dim || qkv.inFeatures !== this.dim || proj.inFeatures !== this.dim) {
@@ -41,6 +52,9 @@ export class Attention {
     }
     if (this.dim % numHeads !== 0) throw new RangeError(`Attention: dim ${this.dim} is not a multiple of ${numHeads} heads`);
     this.headDim = this.dim / numHeads;
+    if (qkNorm && (qkNorm.q.dim !== this.headDim || qkNorm.k.dim !== this.headDim)) {
+      throw new RangeError(`Attention: q/k norms over ${qkNorm.q.dim}/${qkNorm.k.dim} values do not fit head dim ${this.headDim}`);
+    }
   }
 
   /**
@@ -58,6 +72,7 @@ export class Attention {
     const rows = batch * tokens;
     const d = this.dim;
     this.qkv.forward(x, rows, scratch.qkv);
+    if (this.qkNorm) this.normalizeQk(scratch.qkv, rows, this.qkNorm);
     const io: AttentionIO = {
       q: scratch.qkv, qOffset: 0, qRowStride: 3 * d,
       k: scratch.qkv, kOffset: d, kRowStride: 3 * d,
@@ -69,5 +84,16 @@ export class Attention {
     if (options.implementation === 'fused' && !headMask && !probs) attentionFused(io, shape);
     else attentionEager(io, shape, { headMask, probs });
     this.proj.forward(scratch.context, rows, out, undefined, residual);
+  }
+
+  /** In place: the q and k parts of each row hold numHeads contiguous head vectors, normed one by one. */
+  private normalizeQk(qkv: Float32Array, rows: number, norms: QkNorm): void {
+    const d = this.dim;
+    for (let r = 0; r < rows; r++) {
+      const q = qkv.subarray(r * 3 * d, r * 3 * d + d);
+      const k = qkv.subarray(r * 3 * d + d, r * 3 * d + 2 * d);
+      norms.q.forward(q, this.numHeads, q);
+      norms.k.forward(k, this.numHeads, k);
+    }
   }
 }
