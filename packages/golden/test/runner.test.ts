@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,14 +39,16 @@ describe('golden CLI on a directory of its own', () => {
     json.outputs.last_hidden_state = 'expected.pooler_output'; // wrong tensor: must fail
     await writeFile(caseFile, JSON.stringify(json));
     await writeFile(path.join(dir, 'suite', 'other.json'), '{"kind": "image_processor"}'); // not a case file name
-    await cp(path.join(GOLDEN, 'vitproc_no_resize_224', 'case.json'), path.join(dir, 'proc', 'case.json'), { recursive: true });
+    await cp(path.join(GOLDEN, 'vitproc_no_resize_224'), path.join(dir, 'proc'), { recursive: true });
+    await mkdir(path.join(dir, 'speech'));
+    await writeFile(path.join(dir, 'speech', 'case.json'), '{"kind": "audio"}'); // a kind this runner does not know
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
   it('finds nested cases by their case files', async () => {
-    expect((await discoverCases(dir)).map((c) => c.name)).toEqual(['proc', 'suite/broken', 'suite/good']);
+    expect((await discoverCases(dir)).map((c) => c.name)).toEqual(['proc', 'speech', 'suite/broken', 'suite/good']);
   });
 
   it('prints one line per case, the totals last, and exits 1 on a failure', async () => {
@@ -56,8 +58,9 @@ describe('golden CLI on a directory of its own', () => {
     expect(out).toMatch(/^suite\/good\s+model\s+PASS\s+worst ratio 0\.\d{4}/m);
     expect(out).toMatch(/^suite\/broken\s+model\s+FAIL/m);
     expect(out).toMatch(/\[(eager|fused)\] expected\.pooler_output: shape \[\d+,\d+,\d+\] != expected \[\d+,\d+\]/);
-    expect(out).toMatch(/^proc\s+image_processor\s+SKIP/m);
-    expect(lines.at(-1)).toBe('1 passed, 1 failed');
+    expect(out).toMatch(/^proc\s+image_processor\s+PASS/m);
+    expect(out).toMatch(/^speech\s+audio\s+SKIP/m);
+    expect(lines.at(-1)).toBe('2 passed, 1 failed');
   });
 
   it('exits 0 when everything passes', async () => {
