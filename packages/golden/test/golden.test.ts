@@ -35,6 +35,20 @@ describe('the golden fixtures in golden/', () => {
     }
   });
 
+  it('runs every timm_* model case (none skipped): timm ViTs with both attention implementations, ResNets once', async () => {
+    const timm = summary.results.filter((r) => r.name.startsWith('timm_') && r.kind === 'model');
+    expect(timm.length).toBe(19);
+    for (const r of timm) {
+      expect(r.status, r.name).toBe('pass');
+      expect(r.worstRatio, r.name).toBeLessThanOrEqual(1);
+      const json = JSON.parse(await readFile(`${GOLDEN}${r.name}/case.json`, 'utf8')) as { outputs: Record<string, string | string[]> };
+      const tensors = Object.values(json.outputs).flat().length;
+      expect(r.variants.map((v) => v.label), r.name).toEqual(r.name.startsWith('timm_resnet') ? ['fused'] : ['eager', 'fused']);
+      // Every output tensor of case.json was compared (hidden_states item by item).
+      for (const v of r.variants) expect(v.comparisons.length, r.name).toBe(tensors);
+    }
+  });
+
   it('runs every kernel case against every kernel implementation', () => {
     const kernels = summary.results.find((r) => r.kind === 'kernel');
     expect(kernels?.status).toBe('pass');

@@ -1,6 +1,6 @@
 import { conv2d, conv2dOutputShape, foldBatchNorm, type Conv2dOptions } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
-import type { BatchNormParams } from './batch-norm.js';
+import { BATCH_NORM_EPS, readBatchNorm, type BatchNormParams } from './batch-norm.js';
 
 /** The hyper-parameters of a torch nn.Conv2d (square kernels, symmetric padding, as timm's ResNet uses). */
 export interface Conv2dSpec {
@@ -47,10 +47,15 @@ export class Conv2d {
     return new Conv2d(await scope.get('weight', shape), bias ? await scope.get('bias', [spec.outChannels]) : null, spec);
   }
 
-  /** A bias-free conv at `conv` followed by the BatchNorm `bn`, folded into one conv with bias. */
-  static async loadWithBatchNorm(conv: WeightScope, bn: BatchNormParams, spec: Conv2dSpec): Promise<Conv2d> {
-    if (bn.channels !== spec.outChannels) throw new RangeError(`Conv2d: BatchNorm over ${bn.channels} channels after a conv with ${spec.outChannels} outputs`);
+  /** The bias-free conv at scope `conv` followed by the eval-mode BatchNorm at scope `bn`, folded into one conv with bias. */
+  static async loadWithBatchNorm(conv: WeightScope, bn: WeightScope, spec: Conv2dSpec, eps = BATCH_NORM_EPS): Promise<Conv2d> {
     const weight = await conv.get('weight', Conv2d.weightShape(spec));
+    return Conv2d.foldBatchNorm(weight, await readBatchNorm(bn, spec.outChannels, eps), spec);
+  }
+
+  /** conv(weight, no bias) → bn as one conv: w' = w·α, b' = beta - mean·α with α = gamma / sqrt(var + eps). */
+  static foldBatchNorm(weight: Float32Array, bn: BatchNormParams, spec: Conv2dSpec): Conv2d {
+    if (bn.channels !== spec.outChannels) throw new RangeError(`Conv2d: BatchNorm over ${bn.channels} channels after a conv with ${spec.outChannels} outputs`);
     const folded = foldBatchNorm(weight, null, spec.outChannels, bn.mean, bn.variance, bn.weight, bn.bias, bn.eps);
     return new Conv2d(folded.weight, folded.bias, spec);
   }

@@ -1,7 +1,6 @@
 import { applyActivation, maxPool2d, maxPool2dOutputShape, type ActivationName } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { avgPool2d } from '../../layers/avg-pool2d.js';
-import { readBatchNorm } from '../../layers/batch-norm.js';
 import { Conv2d, type Conv2dSpec, type FeatureMap } from '../../layers/conv2d.js';
 import type { TimmResNetArgs } from './timm-resnet-args.js';
 
@@ -11,9 +10,9 @@ import type { TimmResNetArgs } from './timm-resnet-args.js';
  * one conv with bias (`Conv2d.loadWithBatchNorm`).
  */
 
-/** Conv `<conv>` followed by BatchNorm `<bn>`, folded. */
+/** Conv `<conv>` followed by BatchNorm `<bn>` (torch's default eps 1e-5), folded. */
 async function convBn(conv: WeightScope, bn: WeightScope, spec: Conv2dSpec): Promise<Conv2d> {
-  return Conv2d.loadWithBatchNorm(conv, await readBatchNorm(bn, spec.outChannels), spec);
+  return Conv2d.loadWithBatchNorm(conv, bn, spec);
 }
 
 /** In place. */

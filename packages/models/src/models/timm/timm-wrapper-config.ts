@@ -121,9 +121,7 @@ export class TimmWrapperConfig extends PretrainedConfig {
     }
     if (overrides.id2label !== undefined) {
       const entries = Object.entries(overrides.id2label);
-      if (overrides.numLabels !== undefined && entries.length !== overrides.numLabels) {
-        throw new Error(`numLabels ${overrides.numLabels} does not match an id2label of ${entries.length} entries`);
-      }
+      if (entries.length !== numLabels) throw new Error(`numLabels ${numLabels} does not match an id2label of ${entries.length} entries`);
       this.id2label = Object.fromEntries(entries.map(([i, name]) => [Number(i), name]));
       const values = entries.map(([, name]) => name);
       this.label2id = new Set(values).size === values.length ? Object.fromEntries(entries.map(([i, name]) => [name, Number(i)])) : null;
