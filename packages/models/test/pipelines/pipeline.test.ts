@@ -65,6 +65,7 @@ describe('pipeline()', () => {
     const classify = await pipeline('image-classification');
     await expect(classify(join(dir, 'nope.png'))).rejects.toThrow(/ENOENT/);
     await writeFile(join(dir, 'corrupt.png'), 'not an image');
-    await expect(classify(join(dir, 'corrupt.png'))).rejects.toThrow(/cannot identify image file/);
+    await expect(classify(join(dir, 'corrupt.png'))).rejects.toThrow(`${join(dir, 'corrupt.png')}: cannot identify image file`);
+    await expect(classify([samplePath((await samples())[0]), new Uint8Array([1, 2, 3])])).rejects.toThrow(/^image 1: /);
   });
 });
