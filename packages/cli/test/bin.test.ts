@@ -1,12 +1,12 @@
-// The real `purevit` bin in a child process, when `npm run build` (or `npm ci`) has built it; every
+// The real `purevit` bin in a child process, when `npm run build` (or `npm ci`) has built dist/; every
 // other test runs the CLI as a function, so the suite never needs a build.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ROOT, SAMPLE } from './helpers.js';
 
-const BIN = `${ROOT}packages/cli/dist/main.js`;
-const built = existsSync(BIN);
+const BIN = `${ROOT}packages/cli/bin/purevit.js`;
+const built = existsSync(`${ROOT}packages/cli/dist/main.js`);
 
 function purevit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -16,11 +16,12 @@ function purevit(args: string[]): Promise<{ code: number; stdout: string; stderr
   });
 }
 
-describe.skipIf(!built)('the built purevit bin (packages/cli/dist/main.js)', () => {
-  it('is a node script, the package bin', () => {
+describe.skipIf(!built)('the purevit bin (bin/purevit.js over the built dist/main.js)', () => {
+  it('is an executable node script, the package bin', () => {
     expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(BIN).mode & 0o111).toBe(0o111);
     const pkg = JSON.parse(readFileSync(`${ROOT}packages/cli/package.json`, 'utf8')) as { bin: Record<string, string> };
-    expect(pkg.bin).toEqual({ purevit: './dist/main.js' });
+    expect(pkg.bin).toEqual({ purevit: './bin/purevit.js' });
   });
 
   it('classifies the README sample and exits 0, with no progress bar on a piped stderr', async () => {
