@@ -86,11 +86,14 @@ export class WasmBackend {
     return new WasmBackend(heap, tiling, module);
   }
 
-  /** Packs a torch-layout weight [outFeatures, inFeatures] as B = weightᵀ [inFeatures, outFeatures]. */
-  packWeight(weight: Float32Array, outFeatures: number, inFeatures: number): PackedMatrix {
+  /**
+   * Packs a torch-layout weight [outFeatures, inFeatures] (row stride ldw, default inFeatures) as
+   * B = weightᵀ [inFeatures, outFeatures]. For attention scores, pass one head of K: B = Kᵀ.
+   */
+  packWeight(weight: Float32Array, outFeatures: number, inFeatures: number, ldw = inFeatures): PackedMatrix {
     const { nr } = this.tiling;
     const data = this.heap.allocFloat32(packedLength(inFeatures, outFeatures, nr));
-    packTransposedInto(weight, outFeatures, inFeatures, nr, data);
+    packTransposedInto(weight, outFeatures, inFeatures, nr, data, ldw);
     return { k: inFeatures, n: outFeatures, nr, data };
   }
 

@@ -9,14 +9,18 @@ export function packedLength(k: number, n: number, nr: number): number {
   return Math.ceil(n / nr) * nr * k;
 }
 
-/** Packs B given in torch's linear layout, weight[n, k] (so B = weightᵀ). `out` must be zero past column n. */
-export function packTransposedInto(weight: Float32Array, n: number, k: number, nr: number, out: Float32Array): void {
-  checkPack(weight, n * k, k, n, nr, out);
+/**
+ * Packs B given in torch's linear layout, weight[n, k] with row stride `ldw` (default k), so B = weightᵀ.
+ * Attention's q·kᵀ packs one head of K this way (rows of the token-major K view, ldw = its row stride).
+ * `out` must be zero past column n.
+ */
+export function packTransposedInto(weight: Float32Array, n: number, k: number, nr: number, out: Float32Array, ldw = k): void {
+  checkPack(weight, n === 0 ? 0 : (n - 1) * ldw + k, k, n, nr, out);
   for (let j = 0; j < n; j++) {
     const p = Math.floor(j / nr);
     const jj = j - p * nr;
     const base = p * k * nr + jj;
-    const row = j * k;
+    const row = j * ldw;
     for (let kk = 0; kk < k; kk++) out[base + kk * nr] = weight[row + kk];
   }
 }

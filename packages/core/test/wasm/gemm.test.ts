@@ -170,4 +170,18 @@ describe('WASM SIMD GEMM', () => {
     for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) b[q * n + j] = w[j * k + q];
     expect(Array.from(be.packMatrix(b, k, n).data)).toEqual(Array.from(be.packWeight(w, n, k).data));
   });
+
+  it('packs strided views (one attention head of token-major K and V) like their dense copies', () => {
+    const be = backends[0];
+    const tokens = 13, heads = 3, headDim = 5, stride = heads * headDim + 2;
+    const kv = randomFloats(tokens * stride, 4);
+    for (let h = 0; h < heads; h++) {
+      const view = kv.subarray(h * headDim);
+      const dense = new Float32Array(tokens * headDim);
+      for (let t = 0; t < tokens; t++) dense.set(kv.subarray(t * stride + h * headDim, t * stride + h * headDim + headDim), t * headDim);
+      // scores = q · Kᵀ: B = Kᵀ [headDim, tokens]; out = p · V: B = V [tokens, headDim]
+      expect(Array.from(be.packWeight(view, tokens, headDim, stride).data)).toEqual(Array.from(be.packWeight(dense, tokens, headDim).data));
+      expect(Array.from(be.packMatrix(view, tokens, headDim, stride).data)).toEqual(Array.from(be.packMatrix(dense, tokens, headDim).data));
+    }
+  });
 });
