@@ -9,6 +9,7 @@ import {
   TimmWrapperConfig,
   TimmWrapperForImageClassification,
   ViTForImageClassification,
+  pipeline,
 } from '@purevit/models';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -104,5 +105,16 @@ describe('fashion-vit-tiny-timm (the timm-format twin of fashion-vit-tiny)', () 
     });
     console.log(`fashion twin vs PyTorch float64 logits: max |difference| ${worst.toExponential(3)}`);
     expect(worst).toBeLessThanOrEqual(8 * FP32_ERROR + 1e-6 * Math.max(1, maxAbs));
+  });
+});
+
+describe('pipelines on the timm twin', () => {
+  it("image-classification gives PyTorch's class names through the timm wrapper", async () => {
+    const samples = (JSON.parse(await readFile(`${EVAL}samples.json`, 'utf8')) as Sample[]).filter((_, i) => i % 10 === 0);
+    const classify = await pipeline('image-classification', TIMM);
+    for (const s of samples) {
+      const [top] = await classify(`${EVAL}samples/${s.file}`);
+      expect(top.label, s.file).toBe(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'][s.predicted]);
+    }
   });
 });
