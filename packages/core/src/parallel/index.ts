@@ -2,3 +2,7 @@
 export { parallelGemm, parallelGemmSync, splitGemm, type GemmBlock } from './parallel-gemm.js';
 export { canBlock, hardwareConcurrency, isNode } from './platform.js';
 export { WorkerPool, type KernelName, type KernelTask, type WorkerPoolOptions } from './worker-pool.js';
+export {
+  MIN_FLOATS_PER_LANE, parallelActivation, parallelActivationSync, parallelLayerNorm, parallelLayerNormSync,
+  parallelSoftmax, parallelSoftmaxSync, splitRows,
+} from './parallel-rows.js';
