@@ -54,9 +54,16 @@ export interface ModelChoice {
   display: string;
 }
 
-/** --model as given (a folder, else a hub id); without it the bundled model. */
-export function modelChoice(value: string | undefined): ModelChoice {
-  if (value !== undefined) return { source: value, display: value };
+/**
+ * --model as given (a folder, else a hub id); without it the bundled model. A missing path that
+ * cannot be a hub id (`namespace/name`) either is reported as a missing folder, not as a bad repo id.
+ */
+export async function modelChoice(value: string | undefined): Promise<ModelChoice> {
+  if (value !== undefined) {
+    const exists = (await stat(value).catch(() => null)) !== null;
+    if (!exists && (value.split('/').length > 2 || value.includes('\\'))) throw new Error(`${value} is not a folder`);
+    return { source: value, display: value };
+  }
   const path = fileURLToPath(DEFAULT_MODEL);
   const rel = relative(process.cwd(), path);
   return { source: path, display: (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path).replace(/[/\\]$/, '') };

@@ -54,6 +54,7 @@ describe('bad input: exit 1 with a one-line message naming the problem', () => {
     const missing = join(dir, 'no-such-model');
     await expectInputError(['classify', SAMPLE, '--model', missing], `${missing} is not a folder`);
     await expectInputError(['info', missing], `${missing} is not a folder`);
+    await expectInputError(['classify', SAMPLE, '--model', 'no/such/folder'], 'no/such/folder is not a folder'); // not a hub id either
     const empty = join(dir, 'empty-model');
     await mkdir(empty);
     await expectInputError(['classify', SAMPLE, '--model', empty], `${empty} has no config.json`);

@@ -25,7 +25,7 @@ export const attention: Command = {
     if (out === undefined) throw new UsageError('missing --out <map.png>', ctx.usage);
     const method = booleanFlag(args, 'rollout') ? 'rollout' : 'last-layer';
     await checkImages([image]);
-    const model = modelChoice(stringFlag(args, 'model'));
+    const model = await modelChoice(stringFlag(args, 'model'));
     const attend = await pipeline('attention-map', model.source, { onProgress: ctx.progress.download() });
     ctx.progress.clear();
     const map = await attend(image, { method });

@@ -16,7 +16,7 @@ export const classify: Command = {
     const images = requirePositionals(args, 'image argument (classify <images...>)', ctx);
     const topK = numberFlag(args, 'top-k') ?? 5;
     await checkImages(images);
-    const model = modelChoice(stringFlag(args, 'model'));
+    const model = await modelChoice(stringFlag(args, 'model'));
     const classifier = await pipeline('image-classification', model.source, { onProgress: ctx.progress.download() });
     ctx.progress.clear();
     const results = await classifier(images, { topK, batchSize: numberFlag(args, 'batch-size'), onProgress: ctx.progress.items('classifying') });

@@ -26,7 +26,7 @@ export const embed: Command = {
     const pool = !booleanFlag(args, 'tokens');
     const json = booleanFlag(args, 'json');
     await checkImages(images);
-    const model = modelChoice(stringFlag(args, 'model'));
+    const model = await modelChoice(stringFlag(args, 'model'));
     const extractor = await pipeline('image-feature-extraction', model.source, { onProgress: ctx.progress.download() });
     ctx.progress.clear();
     const features = await extractor(images, { pool, batchSize: numberFlag(args, 'batch-size'), onProgress: ctx.progress.items('embedding') });

@@ -70,7 +70,7 @@ export const info: Command = {
   },
   async run(args, ctx) {
     const [arg] = requirePositionals(args, 'model argument (info <model>)', ctx, 1);
-    const model = modelChoice(arg);
+    const model = await modelChoice(arg);
     const repo = await openRepo(model.source, { onProgress: ctx.progress.download() });
     const config = await AutoConfig.fromRepo(repo);
     const dict = await repo.readJson<JsonObject>('config.json');
