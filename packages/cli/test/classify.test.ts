@@ -50,6 +50,17 @@ describe('purevit classify', () => {
     expect(stdout).toMatch(new RegExp(`^${SAMPLE3}\\n +[\\d.]+% {2}Trouser\\n${SAMPLE}\\n +78\\.01% {2}Ankle boot\\n$`));
   });
 
+  it('--model with a timm-style folder (the same model in timm names) gives the same predictions', async () => {
+    const hf = await cli(['classify', SAMPLE, SAMPLE2, '--json']);
+    const timm = await cli(['classify', SAMPLE, SAMPLE2, '--json', '--model', 'models/fashion-vit-tiny-timm']);
+    expect(timm.code).toBe(0);
+    const [a, b] = [JSON.parse(hf.stdout) as JsonResult[], JSON.parse(timm.stdout) as JsonResult[]];
+    b.forEach((r, n) => {
+      expect(r.predictions.map((p) => p.label)).toEqual(a[n].predictions.map((p) => p.label));
+      r.predictions.forEach((p, k) => expect(Math.abs(p.score - a[n].predictions[k].score)).toBeLessThan(1e-6));
+    });
+  });
+
   it('an image given as a file: URL', async () => {
     const url = new URL(`../../../${SAMPLE2}`, import.meta.url).href;
     const { code, stdout } = await cli(['classify', url, '--json', '-k', '1']);

@@ -74,6 +74,10 @@ describe('bad input: exit 1 with a one-line message naming the problem', () => {
     await expectInputError(['info', badJson], /config\.json/);
   });
 
+  it('attention with a model that returns no attention probabilities (timm models)', async () => {
+    await expectInputError(['attention', SAMPLE, '--out', join(dir, 't.png'), '--model', 'models/fashion-vit-tiny-timm'], /^purevit: .*attentions?\b.*timm/i);
+  });
+
   it('an output file that cannot be written', async () => {
     const out = join(dir, 'no-such-folder', 'map.png');
     await expectInputError(['attention', SAMPLE, '--out', out], `cannot write ${out}: its folder does not exist`);

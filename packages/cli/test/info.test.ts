@@ -50,6 +50,23 @@ describe('purevit info', () => {
     expect([...info.tensors].sort((a, b) => a.name.localeCompare(b.name))).toEqual([...tensors].sort((a, b) => a.name.localeCompare(b.name)));
   });
 
+  it('summarises a timm-style config from model_args (models/fashion-vit-tiny-timm: the same network in timm names)', async () => {
+    const { code, stdout } = await cli(['info', `${MODEL}-timm`]);
+    expect(code).toBe(0);
+    expect(stdout.split('\n').slice(1, 10)).toEqual([
+      'type         timm_wrapper (vit_tiny_patch16_224)',
+      'hidden size  96',
+      'layers       6',
+      'heads        3',
+      'image size   28x28',
+      'patch size   4x4',
+      'labels       10: T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot',
+      'parameters   459,466 (0.46 M)', // the same count as the transformers-named checkpoint
+      'tensors      80 (80 F32)',
+    ]);
+    expect(stdout).toMatch(/\n {2}blocks\.0\.attn\.qkv\.weight +F32 +\[288, 96\]\n/);
+  });
+
   it('takes a golden checkpoint with F16 weights and 1000 labels', async () => {
     const { code, stdout } = await cli(['info', 'golden/vit_tiny_224_fp16/model']);
     expect(code).toBe(0);

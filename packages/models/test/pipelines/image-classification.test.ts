@@ -94,6 +94,19 @@ describe("pipeline('image-classification')", () => {
     expect(defaultClassificationFunction(config({ num_labels: 0 }))).toBe('none');
   });
 
+  it('the timm checkpoint of the same model (TimmWrapper, preprocessing from pretrained_cfg) gives the same labels and scores', async () => {
+    // samples.json's predictions were made by timm from models/fashion-vit-tiny-timm.
+    const list = await samples();
+    const classify = await pipeline('image-classification', `${MODEL}-timm`);
+    expect(classify.model.config.modelType).toBe('timm_wrapper');
+    const results = await classify(list.map(samplePath), { topK: 10 });
+    const logits = await torchLogits(list);
+    results.forEach((top, n) => {
+      expect(top[0].label).toBe(LABELS[list[n].predicted]);
+      expectRanked(top.slice(0, 5), softmax64(logits[n]), 2e-6);
+    });
+  });
+
   it('an ImageNet ViT folder with a legacy preprocessor config: scores are softmax of the golden PyTorch logits', async () => {
     const dir = `${GOLDEN}vit_tiny_224_fp16/`;
     const io = await SafetensorsFile.open(await fileSource(`${dir}io.safetensors`));
