@@ -6,6 +6,7 @@
  *       out = (x - mean) · rstd · weight + bias, rstd = 1/sqrt(var + eps); weight / bias 0 = none; out may be x.
  *   softmax(x, rows, cols, out)   max, then out = exp(x - max) and its sum, then out *= 1/sum; out may be x.
  *       A NaN makes its row NaN and an all -Infinity row is NaN, as in torch.
+ *   online_softmax(...)   one key block of attention's online softmax (see below).
  */
 
 import { emitExp } from './emit-math.js';
@@ -138,7 +139,73 @@ function emitSoftmax(mod: ModuleBuilder): void {
   });
 }
 
+/**
+ * online_softmax(s, rows, cols, m, l, o, ldo, dim): one key block of the fused attention's online softmax.
+ * For each row r of the score block s[rows, cols] (contiguous), with running max m[r] and sum l[r]:
+ *   mNew = max(m[r], max_j s[r, j]);  s[r, :] = exp(s[r, :] - mNew);  a = exp(m[r] - mNew);
+ *   l[r] = l[r]·a + Σ_j s[r, j];  o[r, 0..dim) *= a  (row stride ldo elements);  m[r] = mNew.
+ * Start with m = -Infinity, l = 0, o = 0; afterwards o += s·V_block, and after the last block o / l.
+ */
+function emitOnlineSoftmax(mod: ModuleBuilder): void {
+  mod.function('online_softmax', [i32, i32, i32, i32, i32, i32, i32, i32], [], (f) => {
+    const [sp, rows, cols, m, l, o, ldo, dim] = f.paramList();
+    const r = f.local(i32), j = f.local(i32), colsVec = f.local(i32), dimVec = f.local(i32), oRowBytes = f.local(i32);
+    const acc = f.local(v128), mNewV = f.local(v128), e = f.local(v128), alphaV = f.local(v128);
+    const mNew = f.local(f32), sum = f.local(f32), t = f.local(f32);
+    f.get(cols).i32Const(-4).i32And().set(colsVec);
+    f.get(dim).i32Const(-4).i32And().set(dimVec);
+    f.get(ldo).i32Const(2).i32Shl().set(oRowBytes);
+
+    f.forRange(r, (g) => g.i32Const(0), (g) => g.get(rows), 1, () => {
+      // block max, then the new running max
+      f.f32x4Const(-Infinity).set(acc);
+      f.f32Const(-Infinity).set(mNew);
+      emitRowLoop(f, j, colsVec, cols,
+        () => f.get(acc).ap(at(f, sp, j).v128Load()).f32x4Max().set(acc),
+        () => f.get(mNew).ap(at(f, sp, j).f32Load()).f32Max().set(mNew));
+      emitHorizontal(f, acc, 'max');
+      f.get(mNew).f32Max().get(m).f32Load().f32Max().tee(mNew).f32x4Splat().set(mNewV);
+      // a = exp(m_old - mNew), as a vector (all lanes equal)
+      f.get(m).f32Load().f32x4Splat().get(mNewV).f32x4Sub().set(e);
+      emitExp(f, e);
+      f.set(alphaV);
+      // s = exp(s - mNew), summed
+      f.f32x4Const(0).set(acc);
+      f.f32Const(0).set(sum);
+      emitRowLoop(f, j, colsVec, cols,
+        () => {
+          at(f, sp, j).v128Load().get(mNewV).f32x4Sub().set(e);
+          emitExp(f, e);
+          f.set(e);
+          at(f, sp, j).get(e).v128Store();
+          f.get(acc).get(e).f32x4Add().set(acc);
+        },
+        () => {
+          at(f, sp, j).f32Load().f32x4Splat().get(mNewV).f32x4Sub().set(e);
+          emitExp(f, e);
+          f.f32x4ExtractLane(0).set(t);
+          at(f, sp, j).get(t).f32Store();
+          f.get(sum).get(t).f32Add().set(sum);
+        });
+      emitHorizontal(f, acc, 'add');
+      f.get(sum).f32Add().set(sum);
+      // l = l·a + sum; m = mNew
+      f.get(l).get(l).f32Load().get(alphaV).f32x4ExtractLane(0).f32Mul().get(sum).f32Add().f32Store();
+      f.get(m).get(mNew).f32Store();
+      // o row *= a
+      emitRowLoop(f, j, dimVec, dim,
+        () => at(f, o, j).ap(at(f, o, j).v128Load()).get(alphaV).f32x4Mul().v128Store(),
+        () => at(f, o, j).ap(at(f, o, j).f32Load()).get(alphaV).f32x4ExtractLane(0).f32Mul().f32Store());
+      f.get(sp).get(cols).i32Const(2).i32Shl().i32Add().set(sp);
+      f.get(o).get(oRowBytes).i32Add().set(o);
+      f.get(m).i32Const(4).i32Add().set(m);
+      f.get(l).i32Const(4).i32Add().set(l);
+    });
+  });
+}
+
 export function emitRowKernels(mod: ModuleBuilder): void {
   emitLayerNorm(mod);
   emitSoftmax(mod);
+  emitOnlineSoftmax(mod);
 }

@@ -24,6 +24,7 @@ export interface KernelExports {
   epilogue(c: number, ldc: number, rows: number, cols: number, bias: number, res: number, ldr: number, act: number): void;
   layer_norm(x: number, rows: number, dim: number, weight: number, bias: number, eps: number, out: number): void;
   softmax(x: number, rows: number, cols: number, out: number): void;
+  online_softmax(s: number, rows: number, cols: number, m: number, l: number, o: number, ldo: number, dim: number): void;
 }
 
 /** Where the kernel module imports its memory from. */
