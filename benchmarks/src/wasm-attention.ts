@@ -1,0 +1,74 @@
+/**
+ * Attention on the WASM backend, eager (materialised probabilities) vs fused (online softmax over key
+ * blocks), against @purevit/core's plain-TS kernels, for ViT-B heads (12 × 64) at 197, 577 and 1025 tokens
+ * (224, 384 and 512 px at patch 16) on a fused qkv layout. One thread; median of several runs after warm-up;
+ * prints one JSON object (and writes it to --out FILE).
+ *
+ * Build and run: npx tsc -b benchmarks && node benchmarks/dist/wasm-attention.js [--iters 9] [--no-js] [--out f.json]
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { attentionEager, attentionFused, type AttentionIO, type AttentionShape } from '@purevit/core';
+// Not re-exported from @purevit/core's entry point yet: import the built module directly.
+import { attentionEagerWasm, attentionFusedWasm, WasmBackend, WasmHeap } from '../../packages/core/dist/wasm/index.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function time(run: () => void, warmup: number, iterations: number): { median: number; min: number } {
+  for (let i = 0; i < warmup; i++) run();
+  const t: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    run();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return { median: t[Math.floor(t.length / 2)], min: t[0] };
+}
+
+function main(): void {
+  const iterations = Number(arg('iters') ?? 9);
+  const warmup = Number(arg('warmup') ?? 3);
+  const withJs = !process.argv.includes('--no-js');
+  const heap = new WasmHeap();
+  const be = WasmBackend.createSync({ heap });
+  const results: Array<Record<string, number | string>> = [];
+  for (const tokens of [197, 577, 1025]) {
+    const shape: AttentionShape = { batch: 1, heads: 12, queryLen: tokens, keyLen: tokens, headDim: 64 };
+    const width = 768;
+    const qkv = heap.allocFloat32(tokens * 3 * width);
+    let s = 1;
+    for (let i = 0; i < qkv.length; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      qkv[i] = (s / 2 ** 32 - 0.5) * 4;
+    }
+    const io: AttentionIO = {
+      q: qkv, qOffset: 0, qRowStride: 3 * width, k: qkv, kOffset: width, kRowStride: 3 * width,
+      v: qkv, vOffset: 2 * width, vRowStride: 3 * width, out: heap.allocFloat32(tokens * width), outRowStride: width,
+    };
+    const gflop = (4 * 12 * tokens * tokens * 64) / 1e9;
+    const kernels: Array<[string, () => void]> = [
+      ['wasm-eager', () => attentionEagerWasm(be, io, shape)],
+      ['wasm-fused', () => attentionFusedWasm(be, io, shape)],
+    ];
+    if (withJs) kernels.push(['js-eager', () => attentionEager(io, shape)], ['js-fused', () => attentionFused(io, shape)]);
+    for (const [kernel, run] of kernels) {
+      const slow = kernel.startsWith('js');
+      const t = time(run, slow ? 1 : warmup, slow ? 3 : iterations);
+      const r = { kernel, tokens, heads: 12, head_dim: 64, gflop_per_call: gflop, ms_median: t.median, ms_min: t.min, gflops: gflop / (t.median / 1e3) };
+      results.push(r);
+      process.stderr.write(`${kernel} tokens=${tokens}: ${t.median.toFixed(2)} ms, ${r.gflops.toFixed(1)} GFLOP/s\n`);
+    }
+    heap.freeArray(qkv);
+    heap.freeArray(io.out);
+  }
+  const json = JSON.stringify({ benchmark: 'wasm-attention', node: process.version, cpu: cpus()[0]?.model ?? 'unknown', threads: 1, results }, null, 2);
+  const out = arg('out');
+  if (out) writeFileSync(out, json);
+  console.log(json);
+}
+
+main();
