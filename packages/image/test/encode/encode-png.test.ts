@@ -1,5 +1,4 @@
-// encodePng (packages/image/src/encode) is tested here because the pipelines write heat maps with
-// it; the decoders it is checked against are independent of it (pngjs, Node's zlib) or ours.
+// encodePng is checked against decoders independent of it (pngjs, Node's zlib) and against ours.
 import { inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { PNG } from 'pngjs';
