@@ -6,3 +6,4 @@ export {
   MIN_FLOATS_PER_LANE, parallelActivation, parallelActivationSync, parallelLayerNorm, parallelLayerNormSync,
   parallelSoftmax, parallelSoftmaxSync, splitRows,
 } from './parallel-rows.js';
+export { parallelAttentionFused, parallelAttentionFusedSync } from './parallel-attention.js';

@@ -27,7 +27,7 @@ export interface WorkerPoolOptions {
   threads?: number;
 }
 
-const EXPORT_NAMES: readonly KernelName[] = ['gemm', 'epilogue', 'layer_norm', 'softmax', 'online_softmax'];
+const EXPORT_NAMES: readonly KernelName[] = ['gemm', 'epilogue', 'layer_norm', 'softmax', 'online_softmax', 'attention_fused'];
 
 interface Lane {
   worker: WorkerHandle;

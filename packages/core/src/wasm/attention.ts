@@ -4,9 +4,10 @@
  *
  * - eager: S = (q·scale)·kᵀ as one GEMM into a [queryLen, keyLen] buffer, softmax over rows (optionally the
  *   head mask and a copy to `probs`), then out_h = S·v as a second GEMM writing the strided output in place.
- * - fused: keys in blocks of `keyBlock`; for each, S = q·k_blockᵀ ([queryLen, keyBlock]), the online softmax
- *   update (running max m and sum l per query; exp in place; the accumulator O rescaled), and O += S·v_block
- *   (GEMM with accumulate); finally out = O / l. Memory is linear in the sequence length.
+ * - fused: the emitted `attention_fused` driver (emit-attention.ts): keys in blocks of `keyBlock`; for each,
+ *   S = q·k_blockᵀ ([queryLen, keyBlock]), the online softmax update (running max m and sum l per query; exp
+ *   in place; the accumulator O rescaled), and O += S·v_block (GEMM with accumulate); finally out = O / l.
+ *   Memory is linear in the sequence length; whole heads run in one WASM call, so lanes split the heads.
  *
  * K and V are packed per head (per key block for the fused kernel) as the GEMM's B operand; the scale is
  * folded into packed K (exact for power-of-two scales such as 64^-0.5). Q is read in place when it lives in
@@ -15,7 +16,7 @@
 
 import { checkAttention, type AttentionEagerOptions, type AttentionIO, type AttentionShape } from '../kernels/attention-io.js';
 import { Staging, type GemmCall, type WasmBackend } from './backend.js';
-import { GEMM_ACCUMULATE } from './emit-gemm.js';
+import { AttentionField, ATTENTION_FIELDS } from './emit-attention.js';
 import { packedLength, packInto, packTransposedInto } from './packing.js';
 
 /** Default key block of the fused kernel: S = [queryLen, 128] stays in L2, and the block's K and V in L1. */
@@ -108,53 +109,85 @@ export function attentionEagerWasm(be: WasmBackend, io: AttentionIO, shape: Atte
   }
 }
 
-/** softmax(q·kᵀ·scale)·v with an online softmax over key blocks: never allocates queryLen × keyLen. */
-export function attentionFusedWasm(be: WasmBackend, io: AttentionIO, shape: AttentionShape, keyBlock = DEFAULT_KEY_BLOCK): void {
+/**
+ * A fused attention call resolved to heap pointers: one parameter block per lane, each covering a range of
+ * (batch, head) units, with lane-private scratch. `release` frees everything (after copying out staged output).
+ */
+export interface FusedAttentionPlan {
+  /** Pointers of the lanes' parameter blocks (pass to the `attention_fused` export). */
+  params: number[];
+  finish(): void;
+  release(): void;
+}
+
+/**
+ * Plans `attentionFused` over at most `lanes` lanes, splitting the batch × heads units evenly. Returns null
+ * when there is nothing to compute (after writing zeros where keyLen is 0, as torch does).
+ */
+export function planFusedAttention(be: WasmBackend, io: AttentionIO, shape: AttentionShape, lanes: number, keyBlock = DEFAULT_KEY_BLOCK, scratchFor: (lane: number) => number = () => be.scratch): FusedAttentionPlan | null {
   const { batch, heads, queryLen: nq, keyLen: nk, headDim: d } = shape;
-  const nr = be.tiling.nr;
   if (!Number.isInteger(keyBlock) || keyBlock < 1) throw new RangeError(`attentionFusedWasm: invalid keyBlock ${keyBlock}`);
-  const kb = Math.ceil(keyBlock / nr) * nr;
   const p = prepare(be, io, shape, 'attentionFusedWasm');
-  const heap = be.heap;
-  const blocks: number[] = [];
-  try {
-    if (batch * heads * nq === 0) return;
-    const alloc = (floats: number): number => {
-      const ptr = heap.alloc(floats * 4);
-      blocks.push(ptr);
-      return ptr;
-    };
-    const kLen = packedLength(d, kb, nr);
-    const vLen = packedLength(kb, d, nr);
-    const kPtr = alloc(kLen), vPtr = alloc(vLen), sPtr = alloc(nq * kb);
-    const oPtr = alloc(nq * d), mPtr = alloc(nq), lPtr = alloc(nq);
-    const kPacked = heap.f32(kPtr, kLen), vPacked = heap.f32(vPtr, vLen);
-    const acc = heap.f32(oPtr, nq * d), m = heap.f32(mPtr, nq), l = heap.f32(lPtr, nq);
-    for (let b = 0; b < batch; b++) {
-      for (let h = 0; h < heads; h++) {
-        const qPtr = p.q + ((b * nq) * p.ldq + h * d) * 4;
-        acc.fill(0);
-        m.fill(-Infinity);
-        l.fill(0);
-        for (let j0 = 0; j0 < nk; j0 += kb) {
-          const j1 = Math.min(nk, j0 + kb);
-          const cols = j1 - j0;
-          packKeys(io, shape, b, h, j0, j1, p.scale, nr, kPacked);
-          be.runGemm(gemmCall(qPtr, p.ldq, kPtr, d, sPtr, cols, nq, cols, nr), 0, nq, 0, Math.ceil(cols / nr), be.scratch);
-          be.kernels.online_softmax(sPtr, nq, cols, mPtr, lPtr, oPtr, d, d);
-          packValues(io, shape, b, h, j0, j1, nr, vPacked);
-          be.runGemm(gemmCall(sPtr, cols, vPtr, cols, oPtr, d, nq, d, nr, GEMM_ACCUMULATE), 0, nq, 0, Math.ceil(d / nr), be.scratch);
-        }
-        // out = O / l (no keys: l = 0 and O = 0; torch returns 0 there, so write 0)
-        for (let i = 0; i < nq; i++) {
-          const inv = l[i] === 0 && nk === 0 ? 0 : 1 / l[i];
-          const row = (b * nq + i) * io.outRowStride + h * d;
-          for (let c = 0; c < d; c++) io.out[row + c] = nk === 0 ? 0 : acc[i * d + c] * inv;
-        }
-      }
-    }
-  } finally {
-    for (const ptr of blocks) heap.free(ptr);
+  const units = batch * heads;
+  if (units * nq === 0 || nk === 0) {
     p.staging.release();
+    for (let r = 0; r < batch * nq; r++) io.out.fill(0, r * io.outRowStride, r * io.outRowStride + p.width);
+    return null;
+  }
+  const heap = be.heap;
+  const nr = be.tiling.nr;
+  const kb = Math.ceil(Math.min(keyBlock, nk) / nr) * nr;
+  const blocks = Math.ceil(nk / kb);
+  const dPad = Math.ceil(d / nr) * nr;
+  const owned: number[] = [];
+  const alloc = (floats: number): number => {
+    const ptr = heap.alloc(floats * 4);
+    owned.push(ptr);
+    return ptr;
+  };
+  const release = (): void => {
+    for (const ptr of owned) heap.free(ptr);
+    owned.length = 0;
+    p.staging.release();
+  };
+  try {
+    const k = p.staging.input(io.k.subarray(io.kOffset), batch * nk, p.width, io.kRowStride);
+    const v = p.staging.input(io.v.subarray(io.vOffset), batch * nk, p.width, io.vRowStride);
+    const out = p.staging.output(io.out, batch * nq, p.width, io.outRowStride, false);
+    const count = Math.max(1, Math.min(lanes, units));
+    const params: number[] = [];
+    for (let lane = 0; lane < count; lane++) {
+      const ptr = alloc(ATTENTION_FIELDS);
+      const fields = heap.i32(ptr, ATTENTION_FIELDS);
+      const F = AttentionField;
+      fields[F.q] = p.q; fields[F.ldq] = p.ldq; fields[F.k] = k.ptr; fields[F.ldk] = k.ld; fields[F.v] = v.ptr; fields[F.ldv] = v.ld;
+      fields[F.out] = out.ptr; fields[F.ldo] = out.ld;
+      fields[F.unitStart] = Math.floor((units * lane) / count); fields[F.unitEnd] = Math.floor((units * (lane + 1)) / count);
+      fields[F.heads] = heads; fields[F.nq] = nq; fields[F.nk] = nk; fields[F.d] = d; fields[F.kb] = kb;
+      heap.f32(ptr + 4 * F.scale, 1)[0] = p.scale;
+      fields[F.kPack] = alloc(blocks * kb * d); fields[F.vPack] = alloc(blocks * kb * dPad);
+      fields[F.s] = alloc(nq * kb); fields[F.m] = alloc(nq); fields[F.l] = alloc(nq); fields[F.o] = alloc(nq * d);
+      fields[F.scratch] = scratchFor(lane);
+      params.push(ptr);
+    }
+    return { params, finish: () => p.staging.finish(), release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/**
+ * softmax(q·kᵀ·scale)·v with an online softmax over key blocks (never allocates queryLen × keyLen), on
+ * this thread: the emitted `attention_fused` driver over all (batch, head) units.
+ */
+export function attentionFusedWasm(be: WasmBackend, io: AttentionIO, shape: AttentionShape, keyBlock = DEFAULT_KEY_BLOCK): void {
+  const plan = planFusedAttention(be, io, shape, 1, keyBlock);
+  if (!plan) return;
+  try {
+    be.kernels.attention_fused(plan.params[0]);
+    plan.finish();
+  } finally {
+    plan.release();
   }
 }

@@ -237,7 +237,7 @@ function emitCopyBlock(mod: ModuleBuilder): FunctionBuilder {
  *     bias: &bias[0] or 0; res: &R[0,0] or 0, ldr elements; scratch: mr·nr floats private to the caller.
  *   epilogue(c, ldc, rows, cols, bias, res, ldr, act)    (strides in elements)
  */
-export function emitGemm(mod: ModuleBuilder, t: GemmTiling): void {
+export function emitGemm(mod: ModuleBuilder, t: GemmTiling): FunctionBuilder {
   checkTiling(t);
   const tiles = Array.from({ length: t.mr }, (_, i) => emitTile(mod, t, i + 1));
   const epilogues = WASM_ACTIVATIONS.map((act) => emitEpilogue(mod, act));
@@ -252,7 +252,7 @@ export function emitGemm(mod: ModuleBuilder, t: GemmTiling): void {
     dispatch(f, act, cases);
   });
 
-  mod.function('gemm', Array.from({ length: 16 }, () => i32), [], (f) => {
+  return mod.function('gemm', Array.from({ length: 16 }, () => i32), [], (f) => {
     const [a, lda, b, k, c, ldc, rowStart, rowEnd, panelStart, panelEnd, n, flags, bias, res, ldr, scratch] =
       f.paramList();
     const k0 = f.local(i32), kc = f.local(i32), loadC = f.local(i32), last = f.local(i32);

@@ -146,8 +146,8 @@ function emitSoftmax(mod: ModuleBuilder): void {
  *   l[r] = l[r]·a + Σ_j s[r, j];  o[r, 0..dim) *= a  (row stride ldo elements);  m[r] = mNew.
  * Start with m = -Infinity, l = 0, o = 0; afterwards o += s·V_block, and after the last block o / l.
  */
-function emitOnlineSoftmax(mod: ModuleBuilder): void {
-  mod.function('online_softmax', [i32, i32, i32, i32, i32, i32, i32, i32], [], (f) => {
+function emitOnlineSoftmax(mod: ModuleBuilder): FunctionBuilder {
+  return mod.function('online_softmax', [i32, i32, i32, i32, i32, i32, i32, i32], [], (f) => {
     const [sp, rows, cols, m, l, o, ldo, dim] = f.paramList();
     const r = f.local(i32), j = f.local(i32), colsVec = f.local(i32), dimVec = f.local(i32), oRowBytes = f.local(i32);
     const acc = f.local(v128), mNewV = f.local(v128), e = f.local(v128), alphaV = f.local(v128);
@@ -204,8 +204,9 @@ function emitOnlineSoftmax(mod: ModuleBuilder): void {
   });
 }
 
-export function emitRowKernels(mod: ModuleBuilder): void {
+/** Emits layer_norm, softmax and online_softmax; returns online_softmax for the attention driver. */
+export function emitRowKernels(mod: ModuleBuilder): { onlineSoftmax: FunctionBuilder } {
   emitLayerNorm(mod);
   emitSoftmax(mod);
-  emitOnlineSoftmax(mod);
+  return { onlineSoftmax: emitOnlineSoftmax(mod) };
 }

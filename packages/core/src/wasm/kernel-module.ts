@@ -3,6 +3,7 @@
  * given memory kind and GEMM tiling. All threads instantiate the same bytes over the same memory.
  */
 
+import { emitAttention } from './emit-attention.js';
 import { DEFAULT_TILING, emitGemm, type GemmTiling } from './emit-gemm.js';
 import { emitRowKernels } from './emit-rows.js';
 import { MAX_PAGES } from './heap.js';
@@ -25,6 +26,8 @@ export interface KernelExports {
   layer_norm(x: number, rows: number, dim: number, weight: number, bias: number, eps: number, out: number): void;
   softmax(x: number, rows: number, cols: number, out: number): void;
   online_softmax(s: number, rows: number, cols: number, m: number, l: number, o: number, ldo: number, dim: number): void;
+  /** `params` points to an attention parameter block (emit-attention.ts). */
+  attention_fused(params: number): void;
 }
 
 /** Where the kernel module imports its memory from. */
@@ -35,8 +38,10 @@ export function emitKernelModule(options: KernelModuleOptions): Uint8Array<Array
   const mod = new ModuleBuilder();
   // A shared memory must declare a maximum; an unshared one must not (the heap creates it without one).
   mod.importMemory({ ...MEMORY_IMPORT, minPages: 1, maxPages: options.shared ? MAX_PAGES : undefined, shared: options.shared });
-  emitGemm(mod, options.tiling ?? DEFAULT_TILING);
-  emitRowKernels(mod);
+  const tiling = options.tiling ?? DEFAULT_TILING;
+  const gemm = emitGemm(mod, tiling);
+  const { onlineSoftmax } = emitRowKernels(mod);
+  emitAttention(mod, tiling, gemm, onlineSoftmax);
   return mod.encode();
 }
 

@@ -150,6 +150,8 @@ export class FunctionBuilder {
   i32Sub(): this { return this.op(0x6b); }
   i32Mul(): this { return this.op(0x6c); }
   i32DivS(): this { return this.op(0x6d); }
+  i32DivU(): this { return this.op(0x6e); }
+  i32RemU(): this { return this.op(0x70); }
   i32And(): this { return this.op(0x71); }
   i32Or(): this { return this.op(0x72); }
   i32Shl(): this { return this.op(0x74); }
