@@ -1,8 +1,9 @@
 /**
  * Attention on the WASM backend, eager (materialised probabilities) vs fused (online softmax over key
  * blocks), against @purevit/core's plain-TS kernels, for ViT-B heads (12 × 64) at 197, 577 and 1025 tokens
- * (224, 384 and 512 px at patch 16) on a fused qkv layout. One thread; median of several runs after warm-up;
- * prints one JSON object (and writes it to --out FILE).
+ * (224, 384 and 512 px at patch 16) on a fused qkv layout; the fused kernel also over a 2-lane worker pool
+ * (heads split across lanes). Median of several runs after warm-up; prints one JSON object (and writes it to
+ * --out FILE).
  *
  * Build and run: npx tsc -b benchmarks && node benchmarks/dist/wasm-attention.js [--iters 9] [--no-js] [--out f.json]
  */
@@ -10,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { attentionEager, attentionFused, type AttentionIO, type AttentionShape } from '@purevit/core';
 // Not re-exported from @purevit/core's entry point yet: import the built module directly.
+import { parallelAttentionFusedSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
 import { attentionEagerWasm, attentionFusedWasm, WasmBackend, WasmHeap } from '../../packages/core/dist/wasm/index.js';
 
 function arg(name: string): string | undefined {
@@ -29,12 +31,13 @@ function time(run: () => void, warmup: number, iterations: number): { median: nu
   return { median: t[Math.floor(t.length / 2)], min: t[0] };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const iterations = Number(arg('iters') ?? 9);
   const warmup = Number(arg('warmup') ?? 3);
   const withJs = !process.argv.includes('--no-js');
   const heap = new WasmHeap();
   const be = WasmBackend.createSync({ heap });
+  const pool = await WorkerPool.create(be, { threads: 2 });
   const results: Array<Record<string, number | string>> = [];
   for (const tokens of [197, 577, 1025]) {
     const shape: AttentionShape = { batch: 1, heads: 12, queryLen: tokens, keyLen: tokens, headDim: 64 };
@@ -53,6 +56,7 @@ function main(): void {
     const kernels: Array<[string, () => void]> = [
       ['wasm-eager', () => attentionEagerWasm(be, io, shape)],
       ['wasm-fused', () => attentionFusedWasm(be, io, shape)],
+      ['wasm-fused-2threads', () => parallelAttentionFusedSync(pool, io, shape)],
     ];
     if (withJs) kernels.push(['js-eager', () => attentionEager(io, shape)], ['js-fused', () => attentionFused(io, shape)]);
     for (const [kernel, run] of kernels) {
@@ -65,10 +69,11 @@ function main(): void {
     heap.freeArray(qkv);
     heap.freeArray(io.out);
   }
-  const json = JSON.stringify({ benchmark: 'wasm-attention', node: process.version, cpu: cpus()[0]?.model ?? 'unknown', threads: 1, results }, null, 2);
+  await pool.terminate();
+  const json = JSON.stringify({ benchmark: 'wasm-attention', node: process.version, cpu: cpus()[0]?.model ?? 'unknown', results }, null, 2);
   const out = arg('out');
   if (out) writeFileSync(out, json);
   console.log(json);
 }
 
-main();
+await main();
