@@ -10,6 +10,8 @@ export interface WorkerHandle {
   onError(handler: (error: Error) => void): void;
   /** Lets the process exit while the worker lives (Node; a no-op elsewhere). */
   unref(): void;
+  /** Keeps the process alive again (Node: while an asynchronous wait on the worker is pending). */
+  ref(): void;
   terminate(): Promise<void>;
 }
 
@@ -18,6 +20,7 @@ interface NodeWorker {
   on(event: 'message', handler: (message: unknown) => void): void;
   on(event: 'error', handler: (error: Error) => void): void;
   unref(): void;
+  ref(): void;
   terminate(): Promise<number>;
 }
 interface NodeWorkerThreads {
@@ -81,6 +84,7 @@ export async function spawnWorker(source: string): Promise<WorkerHandle> {
       onMessage: (h) => w.on('message', h),
       onError: (h) => w.on('error', h),
       unref: () => w.unref(),
+      ref: () => w.ref(),
       terminate: async () => void (await w.terminate()),
     };
   }
@@ -96,6 +100,7 @@ export async function spawnWorker(source: string): Promise<WorkerHandle> {
     onMessage: (h) => w.addEventListener('message', (e: MessageEvent) => h(e.data)),
     onError: (h) => w.addEventListener('error', (e: ErrorEvent) => h(new Error(e.message))),
     unref: () => {},
+    ref: () => {},
     terminate: async () => w.terminate(),
   };
 }

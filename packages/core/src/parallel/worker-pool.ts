@@ -163,6 +163,17 @@ export class WorkerPool {
 
   private async waitAsync(lane: Lane): Promise<void> {
     if (Atomics.load(lane.ctl, DONE) === lane.seq) return;
+    // A pending Atomics.waitAsync does not keep Node's event loop alive, and idle workers are unref'd:
+    // hold a reference while waiting, or `await pool.run()` at the top level could let the process exit.
+    lane.worker.ref();
+    try {
+      await this.waitAsyncUnref(lane);
+    } finally {
+      lane.worker.unref();
+    }
+  }
+
+  private async waitAsyncUnref(lane: Lane): Promise<void> {
     const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
     if (typeof waitAsync === 'function') {
       for (;;) {
