@@ -10,18 +10,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
 
-type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-/** The query flag that serves a page without COOP/COEP (not cross-origin isolated: a single thread). */
-export const ISOLATION_OFF = 'isolation=off';
+/** A plugin that adds one middleware to the dev server and the preview server alike. */
+function middlewarePlugin(name: string, middleware: Middleware): Plugin {
+  return {
+    name,
+    configureServer: (server) => void server.middlewares.use(middleware),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware),
+  };
+}
 
 /**
  * COOP `same-origin` + COEP `require-corp` on every response, which makes the page cross-origin
  * isolated (SharedArrayBuffer, so the worker pool may share memory), unless the request's query has
  * `isolation=off`: only the document's headers decide, so that one flag on the page URL suffices.
  */
-export function crossOriginIsolation(): Plugin {
-  const middleware: Middleware = (req, res, next) => {
+export function isolationHeaders(): Middleware {
+  return (req, res, next) => {
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
     if (query.get('isolation') !== 'off') {
       res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
@@ -30,11 +36,10 @@ export function crossOriginIsolation(): Plugin {
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     next();
   };
-  return {
-    name: 'purevit-cross-origin-isolation',
-    configureServer: (server) => void server.middlewares.use(middleware),
-    configurePreviewServer: (server) => void server.middlewares.use(middleware),
-  };
+}
+
+export function crossOriginIsolation(): Plugin {
+  return middlewarePlugin('purevit-cross-origin-isolation', isolationHeaders());
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -62,9 +67,9 @@ export function parseRange(header: string, size: number): [number, number] | nul
 }
 
 /** Serves the files under `dir` at URL `prefix` (GET and HEAD, one byte range at most), read-only. */
-export function serveFolder(prefix: string, dir: string): Plugin {
+export function folderMiddleware(prefix: string, dir: string): Middleware {
   const root = resolve(dir);
-  const middleware: Middleware = (req, res, next) => {
+  return (req, res, next) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (!pathname.startsWith(prefix)) return next();
     void (async () => {
@@ -112,9 +117,8 @@ export function serveFolder(prefix: string, dir: string): Plugin {
       createReadStream(file, { start, end }).on('error', (error) => res.destroy(error)).pipe(res);
     })().catch(next);
   };
-  return {
-    name: 'purevit-serve-folder',
-    configureServer: (server) => void server.middlewares.use(middleware),
-    configurePreviewServer: (server) => void server.middlewares.use(middleware),
-  };
+}
+
+export function serveFolder(prefix: string, dir: string): Plugin {
+  return middlewarePlugin('purevit-serve-folder', folderMiddleware(prefix, dir));
 }

@@ -1,0 +1,258 @@
+/**
+ * The demo page in a real browser: Vite builds it (minified, as users get it), Vite's preview server
+ * serves it on 127.0.0.1, Debian's Chromium runs it (driven by playwright-core, no browser download),
+ * and the numbers it computes are compared with what Node computes through the public pipelines in
+ * this process — once cross-origin isolated (shared memory) and once not (`?isolation=off`).
+ *
+ * Tolerance: none. Both sides run the same TypeScript over the same float32 data, and every float32
+ * operation (Math.fround-rounded arithmetic, typed-array stores, core's own expf/erf) is specified
+ * bit-for-bit by ECMAScript/IEEE 754, whatever the engine version. Threads would not loosen this
+ * either: core's worker pool splits work by output rows without reordering any sum (its tests
+ * assert bit-identical results to one thread). So pixel values, logits, scores and attention maps
+ * must be bit-identical, in both modes.
+ */
+
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer, type Rollup } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadImage } from '@purevit/image';
+import { pipeline, type AttentionMapPipeline, type ClassificationResult, type ImageClassificationPipeline } from '@purevit/models';
+import { SafetensorsFile } from '@purevit/weights';
+import { fileSource } from '@purevit/weights/platform';
+import { DemoEngine } from '../src/engine.js';
+import type { HookResult } from '../src/test-hook.js';
+import { demoConfig } from '../vite.config.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// The flags this sandbox needs (see .ci/run): no sandbox as root, no GPU, and no background connections
+// to Google's services, which the closed network refuses.
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MODEL = join(ROOT, 'models/fashion-vit-tiny');
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+/** Golden inputs: Fashion-MNIST samples (the model's own 28×28) and photos that the processor resizes (PIL-exact). */
+const FASHION = ['0000_9.png', '0018_8.png', '0023_9.png'].map((f) => join(ROOT, 'models/fashion-eval/samples', f));
+const PHOTOS = ['jpeg420_331x247.jpg', 'jpegexif6_160x120.jpg', 'rgba_253x397.png', 'palette_100x80.png'].map((f) => join(ROOT, 'golden/images', f));
+const IMAGES = [...FASHION, ...PHOTOS];
+
+const MODES = [
+  { name: 'cross-origin isolated', query: '', isolated: true },
+  { name: 'not isolated (single thread)', query: '?isolation=off', isolated: false },
+] as const;
+
+interface NodeResult {
+  width: number;
+  height: number;
+  pixelShape: number[];
+  pixelValues: Float32Array;
+  logits: Float32Array;
+  top: ClassificationResult[];
+  attention: { grid: number[]; values: Float32Array };
+}
+
+/** Differences between float32 arrays as bit patterns (the first few), so a failure says where. */
+function bitMismatches(actual: readonly number[], expected: Float32Array): string[] {
+  const problems: string[] = [];
+  if (actual.length !== expected.length) return [`length ${actual.length} vs ${expected.length}`];
+  for (let i = 0; i < actual.length && problems.length < 5; i++) {
+    if (Math.fround(actual[i]) !== actual[i]) problems.push(`[${i}] ${actual[i]} is not a float32`);
+    else if (!Object.is(actual[i], expected[i])) problems.push(`[${i}] ${actual[i]} vs ${expected[i]} (diff ${actual[i] - expected[i]})`);
+  }
+  return problems;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+describe('demo page in Chromium', () => {
+  let outDir: string;
+  let bundle: Rollup.OutputChunk[];
+  let server: PreviewServer;
+  let origin: string;
+  let browser: Browser;
+  let classify: ImageClassificationPipeline;
+  let attend: AttentionMapPipeline;
+  const bytes = new Map<string, Uint8Array>();
+  const node = new Map<string, NodeResult>();
+  const pageErrors: string[] = [];
+
+  /** What Node computes, through the public pipelines (not the demo's engine). */
+  async function nodeResult(file: string): Promise<NodeResult> {
+    const input = bytes.get(file)!;
+    const image = await loadImage(input);
+    const pixelValues = classify.processor.preprocessRgb([image]);
+    const { logits } = await classify.model.forward({ pixelValues });
+    const map = await attend(input);
+    return {
+      width: image.width,
+      height: image.height,
+      pixelShape: [...pixelValues.shape],
+      pixelValues: pixelValues.data,
+      logits: logits.select(0).data,
+      top: await classify(input, { topK: 5 }),
+      attention: { grid: [...map.grid], values: map.values },
+    };
+  }
+
+  async function openPage(query: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(`${query || 'isolated'}: ${error.message}`));
+    await page.goto(`${origin}/${query}`);
+    await page.waitForFunction(() => window.__purevit !== undefined);
+    await page.evaluate(async () => void (await window.__purevit!.engine()));
+    return page;
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; .ci/run does this)`);
+    }
+    outDir = await mkdtemp(join(tmpdir(), 'purevit-demo-'));
+    const config = { ...demoConfig({ outDir }), configFile: false as const, logLevel: 'warn' as const };
+    const output = (await build(config)) as Rollup.RollupOutput;
+    bundle = output.output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk');
+    server = await preview({ ...config, preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false } });
+    const address = server.httpServer.address();
+    if (address === null || typeof address === 'string') throw new Error(`preview server: unexpected address ${String(address)}`);
+    origin = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+
+    classify = await pipeline('image-classification', MODEL);
+    attend = await pipeline('attention-map', MODEL);
+    for (const file of IMAGES) bytes.set(file, new Uint8Array(await readFile(file)));
+    for (const file of IMAGES) node.set(file, await nodeResult(file));
+    await mkdir(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('bundles no Node built-in', () => {
+    expect(bundle.length).toBeGreaterThan(0);
+    for (const chunk of bundle) {
+      expect(chunk.imports.filter((i) => i.startsWith('node:'))).toEqual([]);
+      expect(chunk.code).not.toContain('__vite-browser-external');
+    }
+  });
+
+  describe.each(MODES)('$name', ({ query, isolated }) => {
+    let page: Page;
+    beforeAll(async () => {
+      page = await openPage(query);
+    });
+    afterAll(async () => {
+      await page?.close();
+    });
+
+    it(`reports the ${isolated ? 'threaded' : 'single-thread'} runtime`, async () => {
+      const runtime = await page.evaluate(() => window.__purevit!.runtime());
+      expect(runtime.isolated).toBe(isolated);
+      expect(runtime.sharedMemory).toBe(isolated);
+      if (!isolated) expect(runtime.threads).toBe(1);
+      expect(await page.textContent('#runtime-status')).toBe(
+        isolated ? `threads: ${runtime.threads} (cross-origin isolated, shared memory)` : 'single thread (not cross-origin isolated)',
+      );
+    });
+
+    it.each(IMAGES.map((f) => [basename(f), f]))('computes what Node computes for %s', async (_, file) => {
+      const expected = node.get(file)!;
+      const got: HookResult = await page.evaluate((b) => window.__purevit!.analyze(b), Array.from(bytes.get(file)!));
+      expect([got.width, got.height]).toEqual([expected.width, expected.height]);
+      expect(got.pixelShape).toEqual(expected.pixelShape);
+      expect(bitMismatches(got.pixelValues, expected.pixelValues)).toEqual([]);
+      expect(got.pixelsShared).toBe(isolated); // tensors live in shared memory exactly when isolated
+      expect(bitMismatches(got.logits, expected.logits)).toEqual([]);
+      expect(got.top).toEqual(expected.top);
+      expect(got.attention?.grid).toEqual(expected.attention.grid);
+      expect(bitMismatches(got.attention?.values ?? [], expected.attention.values)).toEqual([]);
+    });
+
+    it('gives PyTorch\'s logits for the Fashion-MNIST samples (golden tolerance)', async () => {
+      // golden/README.md: |actual - expected| <= 8 * fp32_error + 1e-6 * max(1, max_abs), against the float64 forward.
+      const evalJson = JSON.parse(await readFile(join(ROOT, 'models/fashion-eval/eval.json'), 'utf8')) as { max_abs_logit_diff_fp32_vs_fp64: number };
+      const file = await SafetensorsFile.open(await fileSource(join(ROOT, 'models/fashion-eval/predictions.safetensors')));
+      const torch = await file.readFloat32('logits_f64'); // [10000, 10]
+      for (const path of FASHION) {
+        const index = Number(basename(path).slice(0, 4));
+        const expected = torch.subarray(index * 10, index * 10 + 10);
+        const got = await page.evaluate((b) => window.__purevit!.analyze(b), Array.from(bytes.get(path)!));
+        const maxAbs = Math.max(...Array.from(expected, Math.abs));
+        const tolerance = 8 * evalJson.max_abs_logit_diff_fp32_vs_fp64 + 1e-6 * Math.max(1, maxAbs);
+        const worst = Math.max(...got.logits.map((v, i) => Math.abs(v - expected[i])));
+        expect(worst, `${basename(path)}`).toBeLessThanOrEqual(tolerance);
+      }
+    });
+
+    it('shows the top-5 and the heat map for a picked file, a dropped file and a sample button', async () => {
+      const shown = async (): Promise<ClassificationResult[]> =>
+        page.$$eval('#top-labels li', (items) => items.map((li) => ({ label: li.dataset.label ?? '', score: Number(li.dataset.score) })));
+
+      const jpeg = PHOTOS[0];
+      await page.setInputFiles('#file-input', jpeg);
+      await page.waitForFunction((n) => document.getElementById('result-name')?.textContent === n, basename(jpeg));
+      expect(await shown()).toEqual(node.get(jpeg)!.top);
+
+      const png = PHOTOS[2];
+      await page.evaluate(([b, n]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([Uint8Array.from(b as number[])], n as string, { type: 'image/png' }));
+        document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }, [Array.from(bytes.get(png)!), basename(png)] as const);
+      await page.waitForFunction((n) => document.getElementById('result-name')?.textContent === n, basename(png));
+      expect(await shown()).toEqual(node.get(png)!.top);
+
+      await page.click('button[data-sample="0000_9.png"]');
+      await page.waitForFunction(() => document.getElementById('result-name')?.textContent?.startsWith('0000_9.png'));
+      expect(await shown()).toEqual(node.get(FASHION[0])!.top);
+      expect(await page.isVisible('#heat-view')).toBe(true);
+      expect(await page.isHidden('#error')).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, isolated ? 'screenshot.png' : 'screenshot-single-thread.png'), fullPage: true });
+      expect(pageErrors.filter((e) => e.startsWith(query || 'isolated'))).toEqual([]);
+    });
+  });
+
+  it('times the demo model per image: browser (both modes) and Node (recorded, not asserted)', async () => {
+    const images = FASHION.map((f) => Array.from(bytes.get(f)!));
+    const repeats = 10;
+    const browserTimes: Record<string, number> = {};
+    for (const { name, query } of MODES) {
+      const page = await openPage(query);
+      await page.evaluate((i) => window.__purevit!.time(i, 2), images); // warm-up (JIT)
+      browserTimes[name] = median(await page.evaluate(([i, r]) => window.__purevit!.time(i, r), [images, repeats] as const));
+      await page.close();
+    }
+    const engine = await DemoEngine.load(MODEL); // the page's engine, in Node
+    const nodeTimes: number[] = [];
+    for (let r = 0; r < repeats + 2; r++) {
+      for (const f of FASHION) {
+        const { timings } = await engine.analyze(bytes.get(f)!);
+        if (r >= 2) nodeTimes.push(timings.forward);
+      }
+    }
+    const report = {
+      what: 'median forward-pass milliseconds per image (fashion-vit-tiny, outputAttentions), after warm-up',
+      chromium: browser.version(),
+      node: process.version,
+      browser: browserTimes,
+      nodeMs: median(nodeTimes),
+      samples: nodeTimes.length,
+    };
+    await writeFile(join(ARTIFACTS, 'latency.json'), `${JSON.stringify(report, null, 2)}\n`);
+    expect(Object.values(browserTimes).every((t) => t > 0) && report.nodeMs > 0).toBe(true);
+  });
+});
