@@ -144,7 +144,11 @@ export class WasmBackend {
 
     const cs = staging.output(c, m, n, ldc, options.accumulate === true);
     const bias = options.bias ? staging.input(options.bias, 1, n, n) : null;
-    const res = options.residual ? staging.input(options.residual, m, n, ldr) : null;
+    // The residual may be `c` itself (out += residual): C is overwritten before the epilogue reads it, so
+    // such a residual is copied first.
+    const res = options.residual
+      ? staging.input(options.residual, m, n, ldr, overlaps(options.residual, c))
+      : null;
     const epilogue = act !== 'identity' || bias !== null || res !== null;
     if (k === 0) {
       // No products: C = accumulate ? C : 0, then the epilogue.
@@ -242,9 +246,9 @@ export class Staging {
   }
 
   /** A rows × cols matrix (row stride ld) read by a kernel. */
-  input(array: Float32Array, rows: number, cols: number, ld: number): Placed {
+  input(array: Float32Array, rows: number, cols: number, ld: number, copy = false): Placed {
     const ptr = this.heap.locate(array);
-    if (ptr !== null) return { ptr, ld, staged: false };
+    if (ptr !== null && !copy) return { ptr, ld, staged: false };
     const staged = this.alloc(rows * cols);
     const view = this.heap.f32(staged, rows * cols);
     if (ld === cols) view.set(array.subarray(0, rows * cols));
@@ -282,6 +286,11 @@ export class Staging {
     this.blocks.push(ptr);
     return ptr;
   }
+}
+
+/** True when two views share bytes of the same buffer. */
+function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
 function checkCount(name: string, v: number): void {

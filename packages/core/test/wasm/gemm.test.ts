@@ -142,6 +142,21 @@ describe('WASM SIMD GEMM', () => {
     expect(heap.allocatedBytes).toBe(before);
   });
 
+  it('accepts the output itself as the residual (out = act(x·W + b) + out), in the heap or not', () => {
+    const be = backends[1];
+    const m = 7, k = 9, n = 13;
+    const a = randomFloats(m * k, 1), w = randomFloats(n * k, 2), bias = randomFloats(n, 3), before = randomFloats(m * n, 4);
+    const packed = be.packWeight(w, n, k);
+    for (const inHeap of [false, true]) {
+      const separate = new Float32Array(m * n);
+      be.gemm(a, m, packed, separate, { bias, activation: 'geluTanh', residual: before });
+      const out = place(before, inHeap);
+      be.gemm(a, m, packed, out, { bias, activation: 'geluTanh', residual: out });
+      expect(Array.from(out)).toEqual(Array.from(separate));
+      if (inHeap) heap.freeArray(out);
+    }
+  });
+
   it('k = 0 gives the epilogue of zero (or of C when accumulating)', () => {
     const be = backends[0];
     const packed = be.packWeight(new Float32Array(0), 3, 0);
