@@ -7,3 +7,4 @@ export {
   parallelSoftmax, parallelSoftmaxSync, splitRows,
 } from './parallel-rows.js';
 export { parallelAttentionFused, parallelAttentionFusedSync } from './parallel-attention.js';
+export { FastKernels, type FastKernelsOptions } from './fast-kernels.js';
