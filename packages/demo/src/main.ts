@@ -29,6 +29,7 @@ const ui = {
   resultName: element('result-name', HTMLSpanElement),
   inputView: element('input-view', HTMLCanvasElement),
   inputSize: element('input-size', HTMLSpanElement),
+  heatFigure: element('heat-figure', HTMLElement),
   heatView: element('heat-view', HTMLCanvasElement),
   method: element('attention-method', HTMLSelectElement),
   topLabels: element('top-labels', HTMLOListElement),
@@ -69,8 +70,7 @@ function loadModel(input: string): Promise<DemoEngine> {
 function renderHeatMap(): void {
   if (!shown) return;
   const map = shown.engine.attentionMap(shown.analysis, ui.method.value as AttentionMethod);
-  ui.heatView.hidden = map === null;
-  ui.method.disabled = map === null;
+  ui.heatFigure.hidden = map === null;
   if (map) drawRgb(ui.heatView, heatMapOverlay(shown.analysis.image, map.values, map.grid));
 }
 

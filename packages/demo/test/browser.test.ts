@@ -219,11 +219,26 @@ describe('demo page in Chromium', () => {
       await page.click('button[data-sample="0000_9.png"]');
       await page.waitForFunction(() => document.getElementById('result-name')?.textContent?.startsWith('0000_9.png'));
       expect(await shown()).toEqual(node.get(FASHION[0])!.top);
-      expect(await page.isVisible('#heat-view')).toBe(true);
+      expect(await page.isVisible('#heat-figure')).toBe(true);
       expect(await page.isHidden('#error')).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, isolated ? 'screenshot.png' : 'screenshot-single-thread.png'), fullPage: true });
       expect(pageErrors.filter((e) => e.startsWith(query || 'isolated'))).toEqual([]);
     });
+  });
+
+  it('loads another model folder from the model field (the timm twin: same scores, no attention map)', async () => {
+    const timm = await pipeline('image-classification', join(ROOT, 'models/fashion-vit-tiny-timm'));
+    const page = await openPage('');
+    await page.fill('#model-input', './models/fashion-vit-tiny-timm/');
+    await page.click('#model-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('model-status')?.textContent?.includes('timm_wrapper'));
+    await page.click('button[data-sample="0018_8.png"]');
+    await page.waitForFunction(() => document.getElementById('result-name')?.textContent?.startsWith('0018_8.png'));
+    const shown = await page.$$eval('#top-labels li', (items) => items.map((li) => ({ label: li.dataset.label ?? '', score: Number(li.dataset.score) })));
+    expect(shown).toEqual(await timm(bytes.get(FASHION[1])!, { topK: 5 }));
+    expect(await page.isHidden('#heat-figure')).toBe(true);
+    expect(await page.isHidden('#error')).toBe(true);
+    await page.close();
   });
 
   it('times the demo model per image: browser (both modes) and Node (recorded, not asserted)', async () => {
