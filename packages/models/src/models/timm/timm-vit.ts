@@ -273,6 +273,10 @@ export class TimmVisionTransformer implements TimmModel {
     const pos = this.positions(state.grid);
     // no_embed_class: positions cover the patches only (prefix tokens get none); else prefix rows come first.
     const posPrefix = pos && !this.args.noEmbedClass ? prefix : 0;
+    if (pos && pos.length !== (posPrefix + gh * gw) * d) {
+      // timm fails the same way (x + pos_embed): only dynamic_img_size resamples the table.
+      throw new RangeError(`position embeddings cover ${pos.length / d - posPrefix} patches, the input has ${gh}x${gw}; set dynamic_img_size to resample them`);
+    }
     for (let b = 0; b < batch; b++) {
       const row = b * state.tokens * d;
       if (this.clsToken) out.set(this.clsToken, row);
