@@ -5,7 +5,8 @@
  * after warm-up; prints one JSON object (and writes it to --out FILE when given).
  *
  * Build and run: npx tsc -b benchmarks && node benchmarks/dist/wasm-gemm.js [--iters 15] [--warmup 5]
- *   [--threads 1,2] [--tiling mr,nr,kc,mc,unroll] [--no-js] [--quick] [--epilogue] [--out file.json]
+ *   [--threads 1,2] [--tiling mr,nr,kc,mc,unroll[,fma]] [--no-js] [--quick] [--epilogue] [--out file.json]
+ * On Node 20, `node --experimental-wasm-relaxed-simd …` enables the relaxed-simd FMA kernel (default elsewhere).
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -13,7 +14,7 @@ import { linear, prepareLinear } from '@purevit/core';
 // The fast backend is not re-exported from @purevit/core's entry point yet (see the integration notes in
 // packages/core/src/wasm/backend.ts): import the built modules directly.
 import { parallelGemmSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
-import { DEFAULT_TILING, WasmBackend, WasmHeap, type GemmOptions, type GemmTiling } from '../../packages/core/dist/wasm/index.js';
+import { preferredTiling, WasmBackend, WasmHeap, type GemmOptions, type GemmTiling } from '../../packages/core/dist/wasm/index.js';
 
 interface Shape {
   name: string;
@@ -75,10 +76,11 @@ function time(run: () => void, warmup: number, iterations: number): { median: nu
   return { median: times[Math.floor(times.length / 2)], min: times[0] };
 }
 
+/** `mr,nr,kc,mc,unroll[,fma]` (fma = 1 for relaxed-simd multiply-add), else the backend's preferred tiling. */
 function parseTiling(text: string | undefined): GemmTiling {
-  if (!text) return DEFAULT_TILING;
-  const [mr, nr, kc, mc, unroll] = text.split(',').map(Number);
-  return { mr, nr, kc, mc, unroll };
+  if (!text) return preferredTiling();
+  const [mr, nr, kc, mc, unroll, fma] = text.split(',').map(Number);
+  return { mr, nr, kc, mc, unroll, fma: fma === 1 };
 }
 
 async function main(): Promise<void> {

@@ -5,10 +5,10 @@
  * correct and the fast path is a matter of where callers allocate (see WasmHeap.allocFloat32).
  */
 
-import { activationId, DEFAULT_TILING, GEMM_ACCUMULATE, type GemmTiling } from './emit-gemm.js';
+import { activationId, GEMM_ACCUMULATE, type GemmTiling } from './emit-gemm.js';
 import { WASM_ACTIVATIONS, type WasmActivation } from './emit-math.js';
 import { WasmHeap } from './heap.js';
-import { emitKernelModule, MEMORY_IMPORT, type KernelExports } from './kernel-module.js';
+import { emitKernelModule, MEMORY_IMPORT, preferredTiling, type KernelExports } from './kernel-module.js';
 import { packedLength, packInto, packTransposedInto } from './packing.js';
 
 /** B[k, n] packed into panels of `nr` columns for the GEMM; `data` lives in the backend's heap. */
@@ -48,6 +48,7 @@ export function isWasmActivation(kind: string): kind is WasmActivation {
 
 export interface WasmBackendOptions {
   heap?: WasmHeap;
+  /** Default: `preferredTiling()` (the relaxed-simd FMA kernel where the engine has it). */
   tiling?: GemmTiling;
 }
 
@@ -72,7 +73,7 @@ export class WasmBackend {
   /** Compiles the kernel module asynchronously (works everywhere, browsers' main thread included). */
   static async create(options: WasmBackendOptions = {}): Promise<WasmBackend> {
     const heap = options.heap ?? new WasmHeap();
-    const tiling = options.tiling ?? DEFAULT_TILING;
+    const tiling = options.tiling ?? preferredTiling();
     const bytes = emitKernelModule({ shared: heap.shared, tiling });
     const module = await WebAssembly.compile(bytes);
     return new WasmBackend(heap, tiling, module);
@@ -81,7 +82,7 @@ export class WasmBackend {
   /** Compiles synchronously: Node and workers (browsers refuse synchronous compiles over 4 KB on the main thread). */
   static createSync(options: WasmBackendOptions = {}): WasmBackend {
     const heap = options.heap ?? new WasmHeap();
-    const tiling = options.tiling ?? DEFAULT_TILING;
+    const tiling = options.tiling ?? preferredTiling();
     const module = new WebAssembly.Module(emitKernelModule({ shared: heap.shared, tiling }));
     return new WasmBackend(heap, tiling, module);
   }

@@ -32,9 +32,18 @@ export interface GemmTiling {
   mc: number;
   /** Steps of k per inner-loop iteration. */
   unroll: number;
+  /**
+   * Multiply-add with relaxed-simd `f32x4.relaxed_madd` (one FMA where the hardware has it) instead of
+   * f32x4.mul + f32x4.add. Only where `relaxedSimdSupported()`; results then differ from the mul + add
+   * kernel in the last bits (both are within the same error bound).
+   */
+  fma?: boolean;
 }
 
+/** Plain SIMD128 (mul + add). Unrolling k measured slower (V8 allocates registers worse in the longer body). */
 export const DEFAULT_TILING: GemmTiling = { mr: 4, nr: 8, kc: 384, mc: 256, unroll: 1 };
+/** With relaxed-simd FMA (see preferredTiling). */
+export const FMA_TILING: GemmTiling = { mr: 6, nr: 8, kc: 512, mc: 198, unroll: 1, fma: true };
 
 /** `flags` bit of the exported gemm: add into C instead of overwriting it. */
 export const GEMM_ACCUMULATE = 1;
@@ -95,7 +104,10 @@ function emitTile(mod: ModuleBuilder, t: GemmTiling, rows: number): FunctionBuil
       for (let j = 0; j < vecs; j++) f.get(b).v128Load((u * t.nr + 4 * j) * 4).set(bv[j]);
       for (let r = 0; r < rows; r++) {
         f.get(aRow[r]).v128Load32Splat(4 * u).set(av);
-        for (let j = 0; j < vecs; j++) f.get(acc[r][j]).get(av).get(bv[j]).f32x4Mul().f32x4Add().set(acc[r][j]);
+        for (let j = 0; j < vecs; j++) {
+          if (t.fma) f.get(av).get(bv[j]).get(acc[r][j]).f32x4RelaxedMadd().set(acc[r][j]);
+          else f.get(acc[r][j]).get(av).get(bv[j]).f32x4Mul().f32x4Add().set(acc[r][j]);
+        }
       }
     };
     const advance = (steps: number): void => {

@@ -222,6 +222,11 @@ export class FunctionBuilder {
   f32x4Min(): this { return this.simd(0xe8); }
   f32x4Max(): this { return this.simd(0xe9); }
   f32x4Nearest(): this { return this.simd(0x6a); }
+  /**
+   * relaxed-simd `f32x4.relaxed_madd(a, b, c)` = a·b + c, fused or not as the engine chooses. Only in
+   * modules for engines that validate it (Node ≥ 22, Chromium ≥ 114; Node 20 behind a flag).
+   */
+  f32x4RelaxedMadd(): this { return this.simd(0x105); }
 
   // ---- SIMD: i32x4 ----
   i32x4Add(): this { return this.simd(0xae); }
