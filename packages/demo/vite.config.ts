@@ -37,7 +37,6 @@ export function demoConfig(options: DemoConfigOptions = {}): UserConfig {
       ],
     },
     plugins: [crossOriginIsolation(), serveFolder('/models/', models)],
-    server: { fs: { allow: [packages] } },
     build: {
       outDir: options.outDir ?? fileURLToPath(new URL('dist', import.meta.url)),
       emptyOutDir: true,
