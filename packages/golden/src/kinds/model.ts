@@ -25,7 +25,7 @@ export async function runModelCase(goldenCase: GoldenCase): Promise<CaseOutcome>
   const io = await IoFile.open(path.join(goldenCase.dir, 'io.safetensors'));
   const inputs = await readInputs(io, json);
   const forwardKwargs = json.forward_kwargs ?? {};
-  const model = await adapter.load(path.resolve(goldenCase.dir, json.model_dir), json.model_init_kwargs ?? {});
+  const model = await adapter.load(path.resolve(goldenCase.dir, json.model_dir), json.model_init_kwargs ?? {}, json);
 
   const eagerOnly = forwardKwargs.output_attentions === true || 'head_mask' in inputs;
   const implementations = model.implementations ?? (eagerOnly ? ['eager'] : ['eager', 'fused']);

@@ -6,6 +6,9 @@ import {
   AutoModel,
   AutoModelForImageClassification,
   AutoModelForMaskedImageModeling,
+  TimmWrapperConfig,
+  TimmWrapperForImageClassification,
+  TimmWrapperModel,
   ViTConfig,
   ViTForImageClassification,
   ViTForMaskedImageModeling,
@@ -35,12 +38,17 @@ describe('Auto classes', () => {
     expect(model.attnImplementation).toBe('eager');
   });
 
-  it('routes timm-style configs to the (not yet available) timm wrapper', async () => {
-    await expect(AutoConfig.fromPretrained(golden('timm_vit_small_model'))).rejects.toThrow(/timm_wrapper is not supported yet/);
-    await expect(AutoModel.fromPretrained(golden('timm_vit_small_model'))).rejects.toThrow(/timm_wrapper is not supported yet/);
-    expect(() => AutoConfig.fromDict({ model_type: 'timm_wrapper' })).toThrow(/timm_wrapper is not supported yet/);
+  it('routes timm-style configs to the timm wrapper, as transformers does', async () => {
+    expect(await AutoConfig.fromPretrained(golden('timm_vit_small_model'))).toBeInstanceOf(TimmWrapperConfig);
+    expect(await AutoModel.fromPretrained(golden('timm_vit_small_model'))).toBeInstanceOf(TimmWrapperModel);
+    expect(AutoConfig.fromDict({ model_type: 'timm_wrapper', architecture: 'resnet18', num_classes: 10 })).toBeInstanceOf(TimmWrapperConfig);
     // The demo model's timm-format twin: a timm hub config.json (no model_type).
-    await expect(AutoModelForImageClassification.fromPretrained(`${ROOT}models/fashion-vit-tiny-timm`)).rejects.toThrow(/timm_wrapper is not supported yet/);
+    const twin = await AutoModelForImageClassification.fromPretrained(`${ROOT}models/fashion-vit-tiny-timm`);
+    expect(twin).toBeInstanceOf(TimmWrapperForImageClassification);
+    // transformers has no masked-image-modeling class for timm models.
+    await expect(AutoModelForMaskedImageModeling.fromPretrained(`${ROOT}models/fashion-vit-tiny-timm`)).rejects.toThrow(
+      /AutoModelForMaskedImageModeling has no class for model_type "timm_wrapper"; supported: "vit" \(ViTForMaskedImageModeling\)/,
+    );
   });
 
   it('names the supported model types for an unknown one', async () => {
