@@ -5,14 +5,16 @@
  * (heads split across lanes). Median of several runs after warm-up; prints one JSON object (and writes it to
  * --out FILE).
  *
+ * Add --relaxed-simd to use the relaxed-simd FMA kernel on Node 20 (it sets the V8 flag).
  * Build and run: npx tsc -b benchmarks && node benchmarks/dist/wasm-attention.js [--iters 9] [--no-js] [--out f.json]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { attentionEager, attentionFused, type AttentionIO, type AttentionShape } from '@purevit/core';
 // Not re-exported from @purevit/core's entry point yet: import the built module directly.
-import { parallelAttentionFusedSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
-import { attentionEagerWasm, attentionFusedWasm, WasmBackend, WasmHeap } from '../../packages/core/dist/wasm/index.js';
+import { enableRelaxedSimd, parallelAttentionFusedSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
+import { attentionEagerWasm, attentionFusedWasm, WasmBackend, WasmHeap, relaxedSimdSupported } from '../../packages/core/dist/wasm/index.js';
+
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +34,8 @@ function time(run: () => void, warmup: number, iterations: number): { median: nu
 }
 
 async function main(): Promise<void> {
+  // Node 20 has relaxed-simd (the FMA kernel) only behind a V8 flag: --relaxed-simd sets it.
+  if (process.argv.includes('--relaxed-simd')) await enableRelaxedSimd();
   const iterations = Number(arg('iters') ?? 9);
   const warmup = Number(arg('warmup') ?? 3);
   const withJs = !process.argv.includes('--no-js');
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
     heap.freeArray(io.out);
   }
   await pool.terminate();
-  const json = JSON.stringify({ benchmark: 'wasm-attention', node: process.version, cpu: cpus()[0]?.model ?? 'unknown', results }, null, 2);
+  const json = JSON.stringify({ benchmark: 'wasm-attention', node: process.version, relaxed_simd: relaxedSimdSupported(), cpu: cpus()[0]?.model ?? 'unknown', results }, null, 2);
   const out = arg('out');
   if (out) writeFileSync(out, json);
   console.log(json);

@@ -4,6 +4,7 @@
  * rows); the plain-TS `linear` of @purevit/core at 1 thread for comparison. Median of several timed runs
  * after warm-up; prints one JSON object (and writes it to --out FILE when given).
  *
+ * Add --relaxed-simd to use the relaxed-simd FMA kernel on Node 20 (it sets the V8 flag).
  * Build and run: npx tsc -b benchmarks && node benchmarks/dist/wasm-gemm.js [--iters 15] [--warmup 5]
  *   [--threads 1,2] [--tiling mr,nr,kc,mc,unroll[,fma]] [--no-js] [--quick] [--epilogue] [--out file.json]
  * On Node 20, `node --experimental-wasm-relaxed-simd …` enables the relaxed-simd FMA kernel (default elsewhere).
@@ -13,8 +14,9 @@ import { availableParallelism, cpus } from 'node:os';
 import { linear, prepareLinear } from '@purevit/core';
 // The fast backend is not re-exported from @purevit/core's entry point yet (see the integration notes in
 // packages/core/src/wasm/backend.ts): import the built modules directly.
-import { parallelGemmSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
-import { preferredTiling, WasmBackend, WasmHeap, type GemmOptions, type GemmTiling } from '../../packages/core/dist/wasm/index.js';
+import { enableRelaxedSimd, parallelGemmSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
+import { preferredTiling, WasmBackend, WasmHeap, type GemmOptions, type GemmTiling, relaxedSimdSupported } from '../../packages/core/dist/wasm/index.js';
+
 
 interface Shape {
   name: string;
@@ -84,6 +86,8 @@ function parseTiling(text: string | undefined): GemmTiling {
 }
 
 async function main(): Promise<void> {
+  // Node 20 has relaxed-simd (the FMA kernel) only behind a V8 flag: --relaxed-simd sets it.
+  if (process.argv.includes('--relaxed-simd')) await enableRelaxedSimd();
   const iterations = Number(arg('iters') ?? 15);
   const warmup = Number(arg('warmup') ?? 5);
   const threadCounts = (arg('threads') ?? '1,2').split(',').map(Number);
@@ -149,6 +153,7 @@ async function main(): Promise<void> {
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: availableParallelism(),
+    relaxed_simd: relaxedSimdSupported(),
     tiling,
     results,
   };

@@ -6,14 +6,16 @@
  * to the 12 layers plus the patch embedding (a 196×768·768×768 GEMM), i.e. everything but the tiny head.
  * Median of several runs after warm-up; prints one JSON object (and writes it to --out FILE).
  *
+ * Add --relaxed-simd to use the relaxed-simd FMA kernel on Node 20 (it sets the V8 flag).
  * Build and run: npx tsc -b benchmarks && node benchmarks/dist/wasm-vit-layer.js [--iters 9] [--threads 1,2] [--out f.json]
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import type { AttentionIO } from '@purevit/core';
 // Not re-exported from @purevit/core's entry point yet: import the built modules directly.
-import { parallelAttentionFusedSync, parallelGemmSync, parallelLayerNormSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
-import { attentionFusedWasm, WasmBackend, WasmHeap, type GemmOptions, type PackedMatrix } from '../../packages/core/dist/wasm/index.js';
+import { enableRelaxedSimd, parallelAttentionFusedSync, parallelGemmSync, parallelLayerNormSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
+import { attentionFusedWasm, WasmBackend, WasmHeap, type GemmOptions, type PackedMatrix, relaxedSimdSupported } from '../../packages/core/dist/wasm/index.js';
+
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,6 +23,8 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  // Node 20 has relaxed-simd (the FMA kernel) only behind a V8 flag: --relaxed-simd sets it.
+  if (process.argv.includes('--relaxed-simd')) await enableRelaxedSimd();
   const iterations = Number(arg('iters') ?? 9);
   const warmup = Number(arg('warmup') ?? 3);
   const threadCounts = (arg('threads') ?? '1,2').split(',').map(Number);
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
     }
     await pool?.terminate();
   }
-  const json = JSON.stringify({ benchmark: 'wasm-vit-layer', model: 'vit-b16 (random weights)', node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), results }, null, 2);
+  const json = JSON.stringify({ benchmark: 'wasm-vit-layer', model: 'vit-b16 (random weights)', node: process.version, relaxed_simd: relaxedSimdSupported(), tiling: be.tiling, cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), results }, null, 2);
   const out = arg('out');
   if (out) writeFileSync(out, json);
   console.log(json);

@@ -3,6 +3,8 @@
  * must not see them): thread count, starting a worker from source text, and whether this thread may block.
  */
 
+import { relaxedSimdSupported } from '../wasm/kernel-module.js';
+
 /** A started worker, the same shape in Node and browsers. */
 export interface WorkerHandle {
   postMessage(message: unknown): void;
@@ -51,6 +53,19 @@ export async function hardwareConcurrency(): Promise<number> {
     return os.availableParallelism ? os.availableParallelism() : Math.max(1, os.cpus().length);
   }
   return 1;
+}
+
+/**
+ * Node 20 has WebAssembly relaxed-simd (hence the FMA GEMM, ≈ 1.5× faster) only behind a V8 flag. This sets
+ * the flag for the whole process — opt-in, for applications and the CLI, before a backend is created —
+ * and returns whether relaxed-simd now validates. Elsewhere (Node ≥ 22, browsers) it changes nothing.
+ */
+export async function enableRelaxedSimd(): Promise<boolean> {
+  if (isNode() && !relaxedSimdSupported()) {
+    const v8 = await importNode<{ setFlagsFromString(flags: string): void }>('node:v8');
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  }
+  return relaxedSimdSupported();
 }
 
 /** True when this thread may call Atomics.wait (Node's main thread and workers; not a browser page). */

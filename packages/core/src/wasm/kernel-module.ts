@@ -47,7 +47,8 @@ export function emitKernelModule(options: KernelModuleOptions): Uint8Array<Array
 
 /** True when this engine accepts relaxed-simd (checked by validating a kernel module that uses relaxed_madd). */
 export function relaxedSimdSupported(): boolean {
-  if (relaxedSimd === null) {
+  // Only a positive answer is cached: Node 20 can enable the feature later (enableRelaxedSimd in ../parallel/platform.ts).
+  if (!relaxedSimd) {
     try {
       relaxedSimd = typeof WebAssembly === 'object' && WebAssembly.validate(emitKernelModule({ shared: false, tiling: FMA_TILING }));
     } catch {
@@ -56,7 +57,7 @@ export function relaxedSimdSupported(): boolean {
   }
   return relaxedSimd;
 }
-let relaxedSimd: boolean | null = null;
+let relaxedSimd = false;
 
 /**
  * The fastest measured tiling this engine can run: with relaxed-simd FMA, 6×8 (12 accumulators + 2 B
