@@ -4,4 +4,5 @@
  * src/pipelines/ and dist/pipelines/ sit at the same depth below the repository root.
  */
 
-export const DEFAULT_MODEL: URL = new URL('../../../../models/fashion-vit-tiny/', import.meta.url);
+// A folder, not an asset: bundlers must leave the URL alone (web pages pass their own model URL).
+export const DEFAULT_MODEL: URL = new URL(/* @vite-ignore */ '../../../../models/fashion-vit-tiny/', import.meta.url);
