@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'golden/**', 'models/**', '**/node_modules/**', 'benchmarks/out/**'] },
+  { ignores: ['**/dist/**', 'golden/**', 'models/**', '**/node_modules/**', 'benchmarks/out/**', 'tmp/**', '**/artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
