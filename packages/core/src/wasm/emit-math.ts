@@ -3,7 +3,7 @@
  * them. Each `emit*` reads its argument from a v128 local and leaves the result on the stack.
  *
  * Accuracy (measured against float64 in test/wasm/math.test.ts):
- * - exp: Cody–Waite reduction x = n·ln2 + r, |r| ≤ ln2/2, then the degree-7 Taylor polynomial of e^r
+ * - exp: Cody–Waite reduction x = n·ln2 + r, |r| ≤ ln2/2 (n rounded by adding 1.5·2^23), then the degree-7 Taylor polynomial of e^r
  *   (truncation error r^8/8!·e^r < 7.5e-9 relative), scaled by 2^n built in the exponent bits; ≈ 2 ulp.
  *   Below -87.33654 (where 2^n would leave the normal range) it returns 0, so exp(-Infinity) = 0; above
  *   88.72283 it returns +Infinity; NaN stays NaN.
@@ -51,21 +51,28 @@ export function emitHorner(f: FunctionBuilder, t: Local, coefficients: readonly 
   for (let i = n - 2; i >= 0; i--) f.get(t).f32x4Mul().f32x4Const(coefficients[i]).f32x4Add();
 }
 
+/** 1.5·2^23: adding it rounds a float of magnitude < 2^22 to an integer n, and the sum's bits are 0x4B400000 + n. */
+const ROUND_MAGIC = 12582912;
+const ROUND_MAGIC_BITS = 0x4b400000;
+
 /** Pushes exp(x) lane-wise. Uses temps 0..2. */
 export function emitExp(f: FunctionBuilder, x: Local): void {
-  const [xc, n, r] = temps(f, 3, 0);
+  const [xc, t, n] = temps(f, 3, 0);
   f.get(x).f32x4Const(EXP_LO).f32x4Max().f32x4Const(EXP_CLAMP_HI).f32x4Min().set(xc);
-  f.get(xc).f32x4Const(LOG2E).f32x4Mul().f32x4Nearest().set(n);
+  // n = round(x·log2e) by the magic-number addition (cheaper than f32x4.nearest + i32x4.trunc_sat)
+  f.get(xc).f32x4Const(LOG2E).f32x4Mul().f32x4Const(ROUND_MAGIC).f32x4Add().set(t);
+  f.get(t).f32x4Const(ROUND_MAGIC).f32x4Sub().set(n);
+  // r = x - n·ln2 (in two parts), kept in xc
   f.get(xc).get(n).f32x4Const(LN2_HI).f32x4Mul().f32x4Sub();
-  f.get(n).f32x4Const(LN2_LO).f32x4Mul().f32x4Sub().set(r);
-  emitHorner(f, r, [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040]);
-  // 2^n: the biased exponent n + 127 shifted into place.
-  f.get(n).i32x4TruncSatF32x4S().i32x4Const(127).i32x4Add().i32Const(23).i32x4Shl();
+  f.get(n).f32x4Const(LN2_LO).f32x4Mul().f32x4Sub().set(xc);
+  emitHorner(f, xc, [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040]);
+  // 2^n: the biased exponent n + 127 shifted into place, n read from the magic sum's bits.
+  f.get(t).i32x4Const(127 - ROUND_MAGIC_BITS).i32x4Add().i32Const(23).i32x4Shl();
   f.f32x4Mul();
   // Flush below the normal range to 0 (exp(-Infinity) = 0; NaN compares false and stays NaN) …
-  f.get(x).f32x4Const(EXP_LO).f32x4Lt().v128AndNot().set(r);
+  f.get(x).f32x4Const(EXP_LO).f32x4Lt().v128AndNot().set(n);
   // … and overflow above it to +Infinity.
-  f.f32x4Const(Infinity).get(r).get(x).f32x4Const(EXP_HI).f32x4Gt().v128Bitselect();
+  f.f32x4Const(Infinity).get(n).get(x).f32x4Const(EXP_HI).f32x4Gt().v128Bitselect();
 }
 
 /** Pushes erf(x) lane-wise. Uses temps 0..6. */
