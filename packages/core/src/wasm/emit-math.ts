@@ -58,7 +58,8 @@ const ROUND_MAGIC_BITS = 0x4b400000;
 /** Pushes exp(x) lane-wise. Uses temps 0..2. */
 export function emitExp(f: FunctionBuilder, x: Local): void {
   const [xc, t, n] = temps(f, 3, 0);
-  f.get(x).f32x4Const(EXP_LO).f32x4Max().f32x4Const(EXP_CLAMP_HI).f32x4Min().set(xc);
+  // clamp with pmax / pmin, x first so that a NaN stays NaN
+  f.get(x).f32x4Const(EXP_LO).f32x4Pmax().f32x4Const(EXP_CLAMP_HI).f32x4Pmin().set(xc);
   // n = round(x·log2e) by the magic-number addition (cheaper than f32x4.nearest + i32x4.trunc_sat)
   f.get(xc).f32x4Const(LOG2E).f32x4Mul().f32x4Const(ROUND_MAGIC).f32x4Add().set(t);
   f.get(t).f32x4Const(ROUND_MAGIC).f32x4Sub().set(n);
@@ -78,7 +79,7 @@ export function emitExp(f: FunctionBuilder, x: Local): void {
 /** Pushes erf(x) lane-wise. Uses temps 0..6. */
 export function emitErf(f: FunctionBuilder, x: Local): void {
   const [ax, t, small, large] = temps(f, 4, 3);
-  f.get(x).f32x4Abs().f32x4Const(4).f32x4Min().set(ax);
+  f.get(x).f32x4Abs().f32x4Const(4).f32x4Pmin().set(ax);
   f.get(ax).get(ax).f32x4Mul().set(t);
   // |x| < 1: |x|·P(x²)
   emitHorner(f, t, ERF_SMALL);
@@ -125,7 +126,7 @@ export function emitActivation(f: FunctionBuilder, act: WasmActivation, x: Local
       f.get(x);
       return;
     case 'relu':
-      f.get(x).f32x4Const(0).f32x4Max();
+      f.get(x).f32x4Const(0).f32x4Pmax(); // x < 0 ? 0 : x (NaN stays NaN)
       return;
     case 'geluErf':
       f.get(x).f32x4Const(SQRT1_2).f32x4Mul().set(y);

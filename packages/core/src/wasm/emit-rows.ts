@@ -104,7 +104,8 @@ function emitSoftmax(mod: ModuleBuilder): void {
       f.f32x4Const(-Infinity).set(acc);
       f.f32Const(-Infinity).set(max);
       emitRowLoop(f, j, colsVec, cols,
-        () => f.get(acc).ap(at(f, x, j).v128Load()).f32x4Max().set(acc),
+        // pmax (one instruction) may drop a NaN from the max, but exp(NaN - max) still makes the row NaN
+        () => f.get(acc).ap(at(f, x, j).v128Load()).f32x4Pmax().set(acc),
         () => f.get(max).ap(at(f, x, j).f32Load()).f32Max().set(max));
       emitHorizontal(f, acc, 'max');
       f.get(max).f32Max().tee(max).f32x4Splat().set(maxV);
@@ -161,7 +162,7 @@ function emitOnlineSoftmax(mod: ModuleBuilder): FunctionBuilder {
       f.f32x4Const(-Infinity).set(acc);
       f.f32Const(-Infinity).set(mNew);
       emitRowLoop(f, j, colsVec, cols,
-        () => f.get(acc).ap(at(f, sp, j).v128Load()).f32x4Max().set(acc),
+        () => f.get(acc).ap(at(f, sp, j).v128Load()).f32x4Pmax().set(acc),
         () => f.get(mNew).ap(at(f, sp, j).f32Load()).f32Max().set(mNew));
       emitHorizontal(f, acc, 'max');
       f.get(mNew).f32Max().get(m).f32Load().f32Max().tee(mNew).f32x4Splat().set(mNewV);

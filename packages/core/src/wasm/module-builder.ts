@@ -221,6 +221,12 @@ export class FunctionBuilder {
   /** IEEE-style min / max that propagate NaN (unlike pmin / pmax). */
   f32x4Min(): this { return this.simd(0xe8); }
   f32x4Max(): this { return this.simd(0xe9); }
+  /**
+   * Pseudo-min / max: pmin(a, b) = b < a ? b : a, pmax(a, b) = a < b ? b : a — one minps / maxps on x86,
+   * where min / max need a 6–7 instruction sequence. A NaN in `a` is kept, one in `b` is not.
+   */
+  f32x4Pmin(): this { return this.simd(0xea); }
+  f32x4Pmax(): this { return this.simd(0xeb); }
   f32x4Nearest(): this { return this.simd(0x6a); }
   /**
    * relaxed-simd `f32x4.relaxed_madd(a, b, c)` = a·b + c, fused or not as the engine chooses. Only in
