@@ -7,6 +7,7 @@
 import { formatUsage, parseArgs, type FlagSpec } from './args.js';
 import type { Command } from './command.js';
 import { attention } from './commands/attention.js';
+import { bench } from './commands/bench.js';
 import { classify } from './commands/classify.js';
 import { embed } from './commands/embed.js';
 import { info } from './commands/info.js';
@@ -15,7 +16,7 @@ import { processIo, type CliIo } from './io.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: readonly Command[] = [classify, embed, attention, info];
+export const COMMANDS: readonly Command[] = [classify, embed, attention, info, bench];
 
 const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
   quiet: { type: 'boolean', description: 'no progress bars (they are drawn only when stderr is a terminal)', short: 'q' },

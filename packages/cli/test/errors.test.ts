@@ -99,7 +99,7 @@ describe('usage errors: exit 2 with the message and the usage text', () => {
     await expectUsageError([], 'missing command', MAIN_USAGE);
     await expectUsageError(['clasify', SAMPLE], 'unknown command "clasify" (did you mean classify?)', MAIN_USAGE);
     await expectUsageError(['frobnicate'], 'unknown command "frobnicate"', MAIN_USAGE);
-    await expectUsageError(['bench'], 'unknown command "bench"', MAIN_USAGE);
+    await expectUsageError(['bnech'], 'unknown command "bnech" (did you mean bench?)', MAIN_USAGE);
     await expectUsageError(['--top-k', '3'], 'missing command before --top-k', MAIN_USAGE);
   });
 

@@ -17,7 +17,7 @@ describe('help and version', () => {
   });
 
   it('<command> --help and help <command> show its synopsis and every option', async () => {
-    expect(COMMANDS.map((c) => c.name)).toEqual(['classify', 'embed', 'attention', 'info']);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['classify', 'embed', 'attention', 'info', 'bench']);
     for (const command of COMMANDS) {
       for (const argv of [[command.name, '--help'], ['help', command.name], [command.name, 'whatever.png', '-h']]) {
         const { code, stdout } = await cli(argv);
