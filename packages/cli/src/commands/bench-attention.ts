@@ -5,7 +5,7 @@
  * time, GFLOP/s, and each implementation's own peak memory.
  */
 
-import { allocFloat32, attentionEager, attentionFused, type AttentionIO, type AttentionShape } from '@purevit/core';
+import type { AttentionIO, AttentionShape } from '@purevit/core';
 import { openEngine, type BenchBackend } from './bench-engine.js';
 import { MB, MemorySampler, formatTable, round, timeSteps } from './bench-stats.js';
 
@@ -68,13 +68,13 @@ export async function runAttentionConfig(config: AttentionBenchConfig): Promise<
   const engine = await openEngine(config.backend, config.threads);
   try {
     const width = heads * headDim;
-    const qkv = allocFloat32(tokens * 3 * width); // [tokens, 3·width]  q | k | v, as the fused projection writes them
+    const qkv = engine.alloc(tokens * 3 * width); // [tokens, 3·width]  q | k | v, as the fused projection writes them
     let s = 12345;
     for (let i = 0; i < qkv.length; i++) {
       s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
       qkv[i] = (s / 2 ** 32 - 0.5) * 4;
     }
-    const out = allocFloat32(tokens * width); // [tokens, width]
+    const out = engine.alloc(tokens * width); // [tokens, width]
     const io: AttentionIO = {
       q: qkv, qOffset: 0, qRowStride: 3 * width, k: qkv, kOffset: width, kRowStride: 3 * width,
       v: qkv, vOffset: 2 * width, vRowStride: 3 * width, out, outRowStride: width,
@@ -83,7 +83,7 @@ export async function runAttentionConfig(config: AttentionBenchConfig): Promise<
     const memory = new MemorySampler();
     memory.sample();
     const rssBefore = process.memoryUsage().rss;
-    const run = config.impl === 'eager' ? () => attentionEager(io, shape) : () => attentionFused(io, shape);
+    const run = config.impl === 'eager' ? () => engine.attentionEager(io, shape) : () => engine.attentionFused(io, shape);
     const timing = await timeSteps(run, config.warmup, config.iterations, () => memory.sample());
     const peak = memory.peak();
     const gflop = attentionGflop(tokens, heads, headDim);

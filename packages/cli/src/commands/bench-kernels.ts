@@ -1,10 +1,10 @@
 /**
- * `purevit bench kernels`: GFLOP/s of `linear` (weights packed once by `prepareLinear`, as the models do) on
+ * `purevit bench kernels`: GFLOP/s of the engine's `linear` (weights packed once by its arena, as the models do) on
  * ViT-B/16's projection shapes for 197 tokens per image, at each thread count; on the js backend also
  * the naive reference once, for scale.
  */
 
-import { allocFloat32, linear, linearReference, prepareLinear } from '@purevit/core';
+import { linearReference } from '@purevit/core';
 import { openEngine, type BenchBackend } from './bench-engine.js';
 import { formatTable, round, timeSteps } from './bench-stats.js';
 
@@ -53,8 +53,8 @@ export interface KernelsBenchResult {
   gflops_best: number;
 }
 
-function random(n: number, seed: number): Float32Array {
-  const a = allocFloat32(n);
+function random(a: Float32Array, seed: number): Float32Array {
+  const n = a.length;
   let s = seed;
   for (let i = 0; i < n; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -78,11 +78,11 @@ export async function runKernelsConfig(config: KernelsBenchConfig): Promise<Kern
       for (const shape of shapes) {
         const { inFeatures: k, outFeatures: n } = shape;
         const gflop = (2 * rows * k * n) / 1e9;
-        const x = random(rows * k, 1); // [rows, in]
-        const weight = random(n * k, 2); // [out, in], torch layout
-        const bias = random(n, 3); // [out]
-        const out = allocFloat32(rows * n); // [rows, out]
-        const layer = prepareLinear(weight, bias, n, k);
+        const x = random(engine.alloc(rows * k), 1); // [rows, in], in engine memory as a model's activations
+        const weight = random(new Float32Array(n * k), 2); // [out, in], torch layout
+        const bias = random(new Float32Array(n), 3); // [out]
+        const out = engine.alloc(rows * n); // [rows, out]
+        const layer = engine.prepareLinear(weight, bias, n, k);
         const defaults = defaultKernelIterations(gflop);
         const warmup = config.warmup ?? defaults.warmup;
         const iterations = config.iterations ?? defaults.iterations;
@@ -94,7 +94,7 @@ export async function runKernelsConfig(config: KernelsBenchConfig): Promise<Kern
             gflops: round(gflop / (t.median / 1000)), gflops_best: round(gflop / (t.min / 1000)),
           });
         };
-        record('linear', warmup, await timeSteps(() => linear(x, rows, layer, out), warmup, iterations), iterations);
+        record('linear', warmup, await timeSteps(() => engine.linear(x, rows, layer, out), warmup, iterations), iterations);
         if (d.backend === 'js' && d.threads === 1 && shape.name === 'attn.proj') {
           // The naive triple loop, once: what the packed kernel is measured against.
           record('linearReference', 0, await timeSteps(() => linearReference(x, rows, weight, bias, n, k, out), 0, 1), 1);

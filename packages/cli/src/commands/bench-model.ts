@@ -71,8 +71,8 @@ export async function runModelConfig(config: ModelBenchConfig): Promise<ModelBen
   const engine = await openEngine(config.backend, config.threads);
   try {
     const t0 = performance.now();
-    // { engine } as the engine API's model loaders take it; core without an engine ignores it.
-    const options: ViTForImageClassificationLoadOptions & { engine?: unknown } = engine.handle === undefined ? {} : { engine: engine.handle };
+    // { engine } as the engine API's model loaders take it (none on a core without the engine API).
+    const options = (engine.handle === undefined ? {} : { engine: engine.handle }) as ViTForImageClassificationLoadOptions;
     const model = await ViTForImageClassification.fromPretrained(config.dir, options);
     const loadMs = performance.now() - t0;
     memory.sample();
