@@ -3,9 +3,19 @@ export { allocFloat32, isShared, sharedMemoryAvailable } from './storage.js';
 export { assertValidShape, formatShape, inferShape, shapeSize, shapeStrides, shapesEqual, type Shape } from './shape.js';
 export { tensorFromNdarray, tensorToNdarray, type NumericNdarray } from './ndarray.js';
 
+// Engines: where weights and activations live and which kernels run on them ('wasm' or 'js').
+export {
+  BACKEND_NAMES, type Arena, type ArenaOptions, type BackendName, type Conv2dNhwcOptions, type Engine, type EngineDescription, type EngineOptions,
+  type LinearOptions, type PatchEmbedOptions, type PreparedConv2d, type PreparedLinear, type PreparedPatchEmbed,
+} from './engine/engine.js';
+export { createEngine, getDefaultEngine, setDefaultEngine } from './engine/create-engine.js';
+export { enableRelaxedSimd, hardwareConcurrency } from './parallel/platform.js';
+export { relaxedSimdSupported, wasmSimdSupported } from './wasm/kernel-module.js';
+export { HeapExhaustedError } from './wasm/heap.js';
+
 // Kernels (fast paths; each has a naive reference below).
 export { matmul, matmulPackedRows } from './kernels/matmul.js';
-export { linear, linearRows, prepareLinear, type LinearEpilogue, type LinearLayer } from './kernels/linear.js';
+export { linear, linearRows, linearStrided, prepareLinear, type LinearEpilogue, type LinearLayer, type LinearStrides } from './kernels/linear.js';
 export { layerNorm, layerNormRows } from './kernels/layer-norm.js';
 export { erf, erfc } from './kernels/erf.js';
 export { expf } from './kernels/exp.js';
@@ -15,6 +25,10 @@ export { softmax, softmaxRows } from './kernels/softmax.js';
 export { attentionEager, attentionEagerUnits, attentionFused, attentionFusedUnits, type AttentionEagerOptions, type AttentionIO, type AttentionShape } from './kernels/attention.js';
 export { conv2d, conv2dOutputShape, type Conv2dOptions } from './kernels/conv2d.js';
 export { patchEmbed } from './kernels/patch-embed.js';
+export {
+  conv2dNhwcOutputShape, convGeometry, convSpec, gatherPatches, im2rowLength, im2rowNhwc, isPointwise, nchwToNhwc, nhwcToNchw,
+  type ConvGeometry, type ConvSpec,
+} from './kernels/im2row.js';
 export { maxPool2d, maxPool2dOutputShape, type MaxPool2dOptions } from './kernels/max-pool2d.js';
 export { adaptiveAvgPool2d } from './kernels/adaptive-avg-pool2d.js';
 export { batchNorm, foldBatchNorm } from './kernels/batch-norm.js';

@@ -6,7 +6,7 @@
  * pipeline does). Nothing here is browser-specific.
  */
 
-import type { Tensor } from '@purevit/core';
+import type { Engine, Tensor } from '@purevit/core';
 import { loadImage, type AnyImageProcessor, type RgbImage } from '@purevit/image';
 import {
   attentionRollout, clsAttention, defaultClassificationFunction, patchGrid, pipeline, topKLabels,
@@ -56,10 +56,15 @@ export class DemoEngine {
     this.processor = processor;
   }
 
-  /** Loads a model folder (an http(s) URL, or a local folder in Node) or a hub id. */
-  static async load(source: string): Promise<DemoEngine> {
-    const classify = await pipeline('image-classification', source);
+  /** Loads a model folder (an http(s) URL, or a local folder in Node) or a hub id, onto `engine` (default: the default engine). */
+  static async load(source: string, engine?: Engine): Promise<DemoEngine> {
+    const classify = await pipeline('image-classification', source, { engine });
     return new DemoEngine(source, classify.model, classify.processor);
+  }
+
+  /** Frees the model's weights and run state. */
+  dispose(): Promise<void> {
+    return this.model.dispose();
   }
 
   get supportsAttention(): boolean {

@@ -7,7 +7,7 @@ import { heatMapOverlay, type AttentionMethod } from '@purevit/models';
 import { drawRgb } from './draw.js';
 import { DemoEngine, type Analysis } from './engine.js';
 import { resolveModelSource } from './model-source.js';
-import { describeRuntime, runtimeInfo } from './runtime.js';
+import { createPageEngine, describeRuntime, runtimeInfo } from './runtime.js';
 import { SAMPLES, sampleUrl } from './samples.js';
 import { installHook } from './test-hook.js';
 
@@ -37,7 +37,10 @@ const ui = {
   error: element('error', HTMLParagraphElement),
 };
 
+// One compute engine for the page (the worker pool starts once); models load onto it.
+const compute = createPageEngine(location.search);
 let engine: Promise<DemoEngine>;
+let lastLoad: Promise<DemoEngine> | null = null;
 let shown: { analysis: Analysis; engine: DemoEngine } | null = null;
 
 function showError(error: unknown): void {
@@ -52,7 +55,14 @@ function loadModel(input: string): Promise<DemoEngine> {
   ui.modelStatus.textContent = `Loading ${source}…`;
   ui.error.hidden = true;
   const start = performance.now();
-  const loading = DemoEngine.load(source);
+  const previous = lastLoad;
+  const loading = compute.then(async (c) => {
+    const loaded = await DemoEngine.load(source, c);
+    // The model it replaces frees its weights (a page without cross-origin isolation has a fixed-size heap per model).
+    await previous?.then((p) => p.dispose(), () => undefined);
+    return loaded;
+  });
+  lastLoad = loading;
   loading.then(
     (e) => {
       const config = e.model.config;
@@ -105,7 +115,7 @@ function render(analysis: Analysis, e: DemoEngine, name: string): void {
   );
   renderHeatMap();
   const { decode, preprocess, forward } = analysis.timings;
-  ui.timing.textContent = `model forward ${ms(forward)} · decode ${ms(decode)} · preprocess ${ms(preprocess)} · ${describeRuntime(runtimeInfo())}`;
+  ui.timing.textContent = `model forward ${ms(forward)} · decode ${ms(decode)} · preprocess ${ms(preprocess)} · ${describeRuntime(runtimeInfo(e.model.engine))}`;
 }
 
 async function classify(input: Uint8Array | Blob, name: string): Promise<void> {
@@ -126,7 +136,9 @@ ui.modelForm.addEventListener('submit', (event) => {
   event.preventDefault();
   engine = loadModel(ui.modelInput.value);
 });
-ui.runtimeStatus.textContent = describeRuntime(runtimeInfo());
+compute.then((c) => {
+  ui.runtimeStatus.textContent = describeRuntime(runtimeInfo(c));
+}, showError);
 
 // Images: file picker, drag and drop, samples.
 ui.fileInput.addEventListener('change', () => {
@@ -166,4 +178,4 @@ for (const sample of SAMPLES) {
 }
 ui.method.addEventListener('change', renderHeatMap);
 
-installHook(() => engine);
+installHook(() => engine, () => compute);

@@ -5,7 +5,7 @@
  */
 
 import type { AttentionMethod, ClassificationResult } from '@purevit/models';
-import { isShared } from '@purevit/core';
+import { isShared, type Engine } from '@purevit/core';
 import type { DemoEngine } from './engine.js';
 import { runtimeInfo, type RuntimeInfo } from './runtime.js';
 
@@ -25,7 +25,8 @@ export interface HookResult {
 export interface PurevitHook {
   /** The engine of the model now loaded (waits while one is loading). */
   engine(): Promise<DemoEngine>;
-  runtime(): RuntimeInfo;
+  /** What the page's compute engine got (backend, SIMD kind, threads actually used, shared memory). */
+  runtime(): Promise<RuntimeInfo>;
   analyze(bytes: readonly number[], method?: AttentionMethod): Promise<HookResult>;
   /** Per-image forward latency: runs the images `repeats` times each and returns every forward time (ms). */
   time(images: readonly (readonly number[])[], repeats: number): Promise<number[]>;
@@ -37,10 +38,10 @@ declare global {
   }
 }
 
-export function installHook(engine: () => Promise<DemoEngine>): void {
+export function installHook(engine: () => Promise<DemoEngine>, compute: () => Promise<Engine>): void {
   window.__purevit = {
     engine,
-    runtime: runtimeInfo,
+    runtime: async () => runtimeInfo(await compute()),
     async analyze(bytes, method = 'last-layer') {
       const e = await engine();
       const a = await e.analyze(Uint8Array.from(bytes));

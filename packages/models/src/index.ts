@@ -7,18 +7,21 @@ export { Linear, concatLinears, readLinear, type LinearWeights } from './layers/
 export { LayerNorm } from './layers/layer-norm.js';
 export { Attention, type AttentionImplementation, type AttentionOptions, type AttentionScratch, type QkNorm } from './layers/attention.js';
 export { Mlp, activationName } from './layers/mlp.js';
-export { BlockScratch } from './layers/block-scratch.js';
+export { blockScratch, blockScratchLengths, type BlockScratch } from './layers/block-scratch.js';
+export { RunState, Serial, fitBatch } from './layers/run-state.js';
 export { TransformerBlock, type TransformerBlockParts } from './layers/transformer-block.js';
 export { PatchEmbed } from './layers/patch-embed.js';
 export { LayerScale } from './layers/layer-scale.js';
-export { Conv2d, type Conv2dSpec, type FeatureMap } from './layers/conv2d.js';
+export { Conv2d, type Conv2dForwardOptions, type Conv2dSpec, type FeatureMap } from './layers/conv2d.js';
 export { BATCH_NORM_EPS, readBatchNorm, type BatchNormParams } from './layers/batch-norm.js';
-export { avgPool2d } from './layers/avg-pool2d.js';
-export { GLOBAL_POOL_2D_TYPES, poolFeatureMultiplier, selectAdaptivePool2d, type GlobalPool2dType } from './layers/select-adaptive-pool2d.js';
+export { avgPool2dNhwc, maxPool2dNhwc, pool2dNhwcShape, type Pool2dSpec } from './layers/pool-nhwc.js';
+export { GLOBAL_POOL_2D_TYPES, poolFeatureMultiplier, selectAdaptivePool2d, type GlobalPool2dType, type NchwMap } from './layers/select-adaptive-pool2d.js';
 
 // Models
 export type { BaseModelOutputWithPooling, ImageClassifierOutput, LoadReport, MaskedImageModelingOutput } from './models/model-outputs.js';
 export type { LoadOptions } from './models/load-options.js';
+export { openArena } from './models/model-arena.js';
+export { runTransformer, type TransformerRun, type TransformerRunResult } from './models/transformer-run.js';
 export type { BoolMask } from './models/tensor-utils.js';
 export { adaptViTCheckpoint } from './models/vit/vit-checkpoint.js';
 export { ViTEmbeddings } from './models/vit/vit-embeddings.js';

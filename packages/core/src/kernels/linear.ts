@@ -81,6 +81,56 @@ export function linearRows(
   }
 }
 
+/** Row strides (elements) for `linearStrided`: x, out and residual default to dense rows. */
+export interface LinearStrides {
+  ldx?: number;
+  ldo?: number;
+  ldr?: number;
+}
+
+/**
+ * `linear` over strided rows: x(r, i) = x[r·ldx + i], out(r, j) = out[r·ldo + j], residual likewise with
+ * ldr (e.g. one group of a grouped conv, or a column block of a wider output). Same sums as `linear`.
+ */
+export function linearStrided(
+  x: Float32Array,
+  rows: number,
+  layer: LinearLayer,
+  out: Float32Array,
+  epilogue: LinearEpilogue & LinearStrides = {},
+): void {
+  const { inFeatures: k, outFeatures: n, bias, packed } = layer;
+  const ldx = epilogue.ldx ?? k, ldo = epilogue.ldo ?? n, ldr = epilogue.ldr ?? n;
+  if (ldx === k && ldo === n && ldr === n) {
+    linear(x, rows, layer, out, epilogue);
+    return;
+  }
+  checkSize('linear', 'rows', rows);
+  if (ldx < k || ldo < n || ldr < n) throw new RangeError(`linear: row strides (${ldx}, ${ldo}, ${ldr}) are smaller than the rows (${k}, ${n})`);
+  if (rows === 0) return;
+  checkLength('linear', 'x', x, (rows - 1) * ldx + k);
+  checkLength('linear', 'out', out, (rows - 1) * ldo + n);
+  const residual = epilogue.residual;
+  if (residual) checkLength('linear', 'residual', residual, (rows - 1) * ldr + n);
+  const kind = epilogue.activation ? activationKind(epilogue.activation) : null;
+  const act = kind !== null && kind !== 'identity' ? kind : null;
+  const dst = scratchRows(ROW_BLOCK * n); // [ROW_BLOCK, n], dense
+  for (let r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+    const r1 = Math.min(rows, r0 + ROW_BLOCK);
+    for (let r = r0; r < r1; r++) {
+      if (bias) dst.set(bias, (r - r0) * n);
+      else dst.fill(0, (r - r0) * n, (r - r0 + 1) * n);
+    }
+    gemmAccumulate(x, 0, ldx, r0, r1, k, packed, n, dst, -r0 * n, n);
+    if (act) activationRange(act, dst, dst, 0, (r1 - r0) * n);
+    for (let r = r0; r < r1; r++) {
+      const s = (r - r0) * n, o = r * ldo;
+      if (residual) for (let j = 0, q = r * ldr; j < n; j++, q++) out[o + j] = dst[s + j] + residual[q];
+      else for (let j = 0; j < n; j++) out[o + j] = dst[s + j];
+    }
+  }
+}
+
 let scratch = new Float32Array(0);
 function scratchRows(length: number): Float32Array {
   if (scratch.length < length) scratch = new Float32Array(length);

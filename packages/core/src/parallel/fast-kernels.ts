@@ -25,6 +25,8 @@ export interface FastKernelsOptions {
   /** An existing heap, or options for a new one. */
   heap?: WasmHeap | WasmHeapOptions;
   tiling?: GemmTiling;
+  /** An existing backend (its heap and compiled module); `heap` and `tiling` are then ignored. */
+  backend?: WasmBackend;
 }
 
 /** Below this many multiply-adds a GEMM runs on the calling thread. */
@@ -41,14 +43,22 @@ export class FastKernels {
   }
 
   static async create(options: FastKernelsOptions = {}): Promise<FastKernels> {
-    const heap = options.heap instanceof WasmHeap ? options.heap : new WasmHeap(options.heap);
-    const backend = await WasmBackend.create({ heap, tiling: options.tiling });
+    let backend = options.backend;
+    if (!backend) {
+      const heap = options.heap instanceof WasmHeap ? options.heap : new WasmHeap(options.heap);
+      backend = await WasmBackend.create({ heap, tiling: options.tiling });
+    }
     const pool = await WorkerPool.create(backend, { threads: options.threads });
     if (pool.threads === 1) {
       await pool.terminate();
       return new FastKernels(backend, null);
     }
     return new FastKernels(backend, pool);
+  }
+
+  /** This thread only, over an existing backend (no workers). */
+  static fromBackend(backend: WasmBackend): FastKernels {
+    return new FastKernels(backend, null);
   }
 
   get heap(): WasmHeap {
@@ -127,6 +137,10 @@ export class FastKernels {
 
   /** Eager attention (probabilities materialised: head mask, `probs`), on this thread. */
   attentionEager(io: AttentionIO, shape: AttentionShape, options?: AttentionEagerOptions): void {
+    attentionEagerWasm(this.backend, io, shape, options);
+  }
+
+  async attentionEagerAsync(io: AttentionIO, shape: AttentionShape, options?: AttentionEagerOptions): Promise<void> {
     attentionEagerWasm(this.backend, io, shape, options);
   }
 

@@ -79,6 +79,11 @@ export class WasmBackend {
     return new WasmBackend(heap, tiling, module);
   }
 
+  /** Instantiates an already compiled kernel module (compiled for `tiling` and this heap's memory kind) over `heap`. */
+  static fromModule(heap: WasmHeap, tiling: GemmTiling, module: WebAssembly.Module): WasmBackend {
+    return new WasmBackend(heap, tiling, module);
+  }
+
   /** Compiles synchronously: Node and workers (browsers refuse synchronous compiles over 4 KB on the main thread). */
   static createSync(options: WasmBackendOptions = {}): WasmBackend {
     const heap = options.heap ?? new WasmHeap();

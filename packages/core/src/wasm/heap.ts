@@ -159,6 +159,13 @@ export class WasmHeap {
     return this.holes.map((b) => [b.ptr, b.size]);
   }
 
+  /** Bytes that can still be allocated (the free regions below the tail and what is left above it, up to the maximum size). */
+  get availableBytes(): number {
+    let free = this.maxPages * PAGE_BYTES - this.top;
+    for (const hole of this.holes) free += hole.size;
+    return free;
+  }
+
   /** Offset of the first byte never handed out (the tail). */
   get tail(): number {
     return this.top;

@@ -1,4 +1,4 @@
-import { attentionEager, attentionFused, type AttentionIO, type AttentionShape } from '@purevit/core';
+import type { AttentionIO, AttentionShape, Engine } from '@purevit/core';
 import type { LayerNorm } from './layer-norm.js';
 import { Linear } from './linear.js';
 
@@ -39,6 +39,7 @@ export interface QkNorm {
 export class Attention {
   readonly dim: number;
   readonly headDim: number;
+  readonly engine: Engine;
 
   constructor(
     readonly qkv: Linear, // dim → 3·dim
@@ -52,6 +53,7 @@ export class Attention {
     }
     if (this.dim % numHeads !== 0) throw new RangeError(`Attention: dim ${this.dim} is not a multiple of ${numHeads} heads`);
     this.headDim = this.dim / numHeads;
+    this.engine = qkv.engine;
     if (qkNorm && (qkNorm.q.dim !== this.headDim || qkNorm.k.dim !== this.headDim)) {
       throw new RangeError(`Attention: q/k norms over ${qkNorm.q.dim}/${qkNorm.k.dim} values do not fit head dim ${this.headDim}`);
     }
@@ -60,7 +62,7 @@ export class Attention {
   /**
    * out[batch·tokens, dim] = proj(attention(qkv(x))) (+ residual). `out` must not alias `x` or `residual`.
    */
-  forward(
+  async forward(
     x: Float32Array, // [batch·tokens, dim]
     batch: number,
     tokens: number,
@@ -68,11 +70,11 @@ export class Attention {
     scratch: AttentionScratch,
     options: AttentionOptions,
     residual?: Float32Array, // [batch·tokens, dim]
-  ): void {
+  ): Promise<void> {
     const rows = batch * tokens;
     const d = this.dim;
-    this.qkv.forward(x, rows, scratch.qkv);
-    if (this.qkNorm) this.normalizeQk(scratch.qkv, rows, this.qkNorm);
+    await this.qkv.forward(x, rows, scratch.qkv);
+    if (this.qkNorm) await this.normalizeQk(scratch.qkv, rows, this.qkNorm);
     const io: AttentionIO = {
       q: scratch.qkv, qOffset: 0, qRowStride: 3 * d,
       k: scratch.qkv, kOffset: d, kRowStride: 3 * d,
@@ -81,19 +83,19 @@ export class Attention {
     };
     const shape: AttentionShape = { batch, heads: this.numHeads, queryLen: tokens, keyLen: tokens, headDim: this.headDim };
     const { headMask, probs } = options;
-    if (options.implementation === 'fused' && !headMask && !probs) attentionFused(io, shape);
-    else attentionEager(io, shape, { headMask, probs });
-    this.proj.forward(scratch.context, rows, out, undefined, residual);
+    if (options.implementation === 'fused' && !headMask && !probs) await this.engine.attentionFused(io, shape);
+    else await this.engine.attentionEager(io, shape, { headMask, probs });
+    await this.proj.forward(scratch.context, rows, out, undefined, residual);
   }
 
   /** In place: the q and k parts of each row hold numHeads contiguous head vectors, normed one by one. */
-  private normalizeQk(qkv: Float32Array, rows: number, norms: QkNorm): void {
+  private async normalizeQk(qkv: Float32Array, rows: number, norms: QkNorm): Promise<void> {
     const d = this.dim;
     for (let r = 0; r < rows; r++) {
       const q = qkv.subarray(r * 3 * d, r * 3 * d + d);
       const k = qkv.subarray(r * 3 * d + d, r * 3 * d + 2 * d);
-      norms.q.forward(q, this.numHeads, q);
-      norms.k.forward(k, this.numHeads, k);
+      await norms.q.forward(q, this.numHeads, q);
+      await norms.k.forward(k, this.numHeads, k);
     }
   }
 }

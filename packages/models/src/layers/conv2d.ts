@@ -1,4 +1,5 @@
-import { conv2d, conv2dOutputShape, foldBatchNorm, type Conv2dOptions } from '@purevit/core';
+import { foldBatchNorm, type ActivationName, type Arena, type Engine, type PreparedConv2d } from '@purevit/core';
+import { conv2dNhwcOutputShape, im2rowLength } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { BATCH_NORM_EPS, readBatchNorm, type BatchNormParams } from './batch-norm.js';
 
@@ -13,69 +14,87 @@ export interface Conv2dSpec {
   groups?: number;
 }
 
-/** An NCHW activation: data [n, c, h, w] row-major. */
+/** A channels-last activation: data [n, h, w, c] row-major (the ResNet trunk runs channels-last). */
 export interface FeatureMap {
-  data: Float32Array; // [n, c, h, w]
+  data: Float32Array; // [n, h, w, c]
   shape: [number, number, number, number];
 }
 
+export interface Conv2dForwardOptions {
+  activation?: ActivationName;
+  /** [n, oh, ow, out] added after the activation (may be `out`). */
+  residual?: Float32Array;
+  /** im2row rows (`scratchLength` floats) in engine memory. */
+  scratch?: Float32Array;
+}
+
 /**
- * torch nn.Conv2d over NCHW maps (core's im2col + packed GEMM). An eval-mode BatchNorm that follows the
- * conv can be folded into its weight and bias at load (`loadWithBatchNorm`), so conv → BN costs one conv.
+ * torch nn.Conv2d on channels-last maps: im2row + the engine's GEMM (a 1×1 stride-1 conv reads its input
+ * as is). An eval-mode BatchNorm that follows the conv is folded into its weight and bias at load
+ * (`loadWithBatchNorm`), so conv → BN costs one conv; the bias, an activation and a residual add run in the
+ * GEMM's epilogue. The weight is packed once for the engine (reordered to [out, kh, kw, in]).
  */
 export class Conv2d {
-  readonly wShape: [number, number, number, number]; // [out, in / groups, k, k]
-  readonly options: Conv2dOptions;
+  readonly engine: Engine;
+  readonly prepared: PreparedConv2d;
 
   constructor(
-    readonly weight: Float32Array, // [out, in / groups, k, k]
-    readonly bias: Float32Array | null, // [out]
+    arena: Arena,
+    weight: Float32Array, // [out, in / groups, k, k]
+    bias: Float32Array | null, // [out]
     readonly spec: Conv2dSpec,
   ) {
     const groups = spec.groups ?? 1;
-    this.wShape = [spec.outChannels, spec.inChannels / groups, spec.kernel, spec.kernel];
-    if (!Number.isInteger(this.wShape[1]) || spec.outChannels % groups !== 0) {
+    const wShape = Conv2d.weightShape(spec);
+    if (!Number.isInteger(wShape[1]) || spec.outChannels % groups !== 0) {
       throw new RangeError(`Conv2d: groups=${groups} must divide in_channels=${spec.inChannels} and out_channels=${spec.outChannels}`);
     }
-    if (weight.length !== this.wShape.reduce((a, b) => a * b, 1)) throw new RangeError(`Conv2d: weight does not hold [${this.wShape.join(',')}]`);
-    this.options = { stride: spec.stride ?? 1, padding: spec.padding ?? 0, dilation: spec.dilation ?? 1, groups };
+    if (weight.length !== wShape.reduce((a, b) => a * b, 1)) throw new RangeError(`Conv2d: weight does not hold [${wShape.join(',')}]`);
+    this.engine = arena.engine;
+    this.prepared = arena.prepareConv2d(weight, wShape, bias, { stride: spec.stride ?? 1, padding: spec.padding ?? 0, dilation: spec.dilation ?? 1, groups });
   }
 
   /** Reads `<scope>.weight` (and `<scope>.bias` when `bias`). */
-  static async load(scope: WeightScope, spec: Conv2dSpec, bias = false): Promise<Conv2d> {
+  static async load(arena: Arena, scope: WeightScope, spec: Conv2dSpec, bias = false): Promise<Conv2d> {
     const shape = Conv2d.weightShape(spec);
-    return new Conv2d(await scope.get('weight', shape), bias ? await scope.get('bias', [spec.outChannels]) : null, spec);
+    return new Conv2d(arena, await scope.get('weight', shape), bias ? await scope.get('bias', [spec.outChannels]) : null, spec);
   }
 
   /** The bias-free conv at scope `conv` followed by the eval-mode BatchNorm at scope `bn`, folded into one conv with bias. */
-  static async loadWithBatchNorm(conv: WeightScope, bn: WeightScope, spec: Conv2dSpec, eps = BATCH_NORM_EPS): Promise<Conv2d> {
+  static async loadWithBatchNorm(arena: Arena, conv: WeightScope, bn: WeightScope, spec: Conv2dSpec, eps = BATCH_NORM_EPS): Promise<Conv2d> {
     const weight = await conv.get('weight', Conv2d.weightShape(spec));
-    return Conv2d.foldBatchNorm(weight, await readBatchNorm(bn, spec.outChannels, eps), spec);
+    return Conv2d.foldBatchNorm(arena, weight, await readBatchNorm(bn, spec.outChannels, eps), spec);
   }
 
   /** conv(weight, no bias) → bn as one conv: w' = w·α, b' = beta - mean·α with α = gamma / sqrt(var + eps). */
-  static foldBatchNorm(weight: Float32Array, bn: BatchNormParams, spec: Conv2dSpec): Conv2d {
+  static foldBatchNorm(arena: Arena, weight: Float32Array, bn: BatchNormParams, spec: Conv2dSpec): Conv2d {
     if (bn.channels !== spec.outChannels) throw new RangeError(`Conv2d: BatchNorm over ${bn.channels} channels after a conv with ${spec.outChannels} outputs`);
     const folded = foldBatchNorm(weight, null, spec.outChannels, bn.mean, bn.variance, bn.weight, bn.bias, bn.eps);
-    return new Conv2d(folded.weight, folded.bias, spec);
+    return new Conv2d(arena, folded.weight, folded.bias, spec);
   }
 
   static weightShape(spec: Conv2dSpec): [number, number, number, number] {
     return [spec.outChannels, spec.inChannels / (spec.groups ?? 1), spec.kernel, spec.kernel];
   }
 
-  outputShape(shape: readonly number[]): [number, number, number, number] {
-    return conv2dOutputShape(shape, this.wShape, this.options);
+  /** [n, oh, ow, out] for an input [n, h, w, in]. */
+  outputShape(shape: FeatureMap['shape']): FeatureMap['shape'] {
+    return conv2dNhwcOutputShape(shape, this.prepared);
   }
 
-  /** A new map conv(x). */
-  forward(x: FeatureMap): FeatureMap {
-    if (x.shape[1] !== this.spec.inChannels) {
-      throw new RangeError(`Conv2d: input has ${x.shape[1]} channels, the conv reads ${this.spec.inChannels}`);
+  /** Floats of the im2row rows this conv needs for an input of `shape` (0 for a 1×1 stride-1 conv). */
+  scratchLength(shape: FeatureMap['shape']): number {
+    return im2rowLength(shape, this.prepared);
+  }
+
+  /** conv(x) (+ bias, activation, + residual) into `out`; returns the output map (a view of `out`). */
+  async forward(x: FeatureMap, out: Float32Array, options: Conv2dForwardOptions = {}): Promise<FeatureMap> {
+    if (x.shape[3] !== this.spec.inChannels) {
+      throw new RangeError(`Conv2d: input has ${x.shape[3]} channels, the conv reads ${this.spec.inChannels}`);
     }
     const shape = this.outputShape(x.shape);
-    const data = new Float32Array(shape[0] * shape[1] * shape[2] * shape[3]);
-    conv2d(x.data, x.shape, this.weight, this.wShape, this.bias, data, this.options);
+    const data = out.subarray(0, shape[0] * shape[1] * shape[2] * shape[3]);
+    await this.engine.conv2dNhwc(x.data, x.shape, this.prepared, data, options);
     return { data, shape };
   }
 }

@@ -1,4 +1,4 @@
-import { linear, prepareLinear, type ActivationName, type LinearLayer } from '@purevit/core';
+import type { ActivationName, Arena, Engine, PreparedLinear } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 
 /** A torch nn.Linear's parameters as read from a checkpoint, before packing. */
@@ -39,27 +39,30 @@ export function concatLinears(parts: readonly LinearWeights[]): LinearWeights {
   return { weight, bias, outFeatures, inFeatures };
 }
 
-/** y = x·Wᵀ + b with an optional fused epilogue (activation, then residual add). */
+/** y = x·Wᵀ + b with an optional fused epilogue (activation, then residual add), on the arena's engine. */
 export class Linear {
   readonly inFeatures: number;
   readonly outFeatures: number;
-  private readonly packed: LinearLayer;
+  readonly engine: Engine;
+  /** The weight packed once for the engine's GEMM (the checkpoint's copy is not kept). */
+  readonly prepared: PreparedLinear;
 
-  constructor(weights: LinearWeights) {
+  constructor(arena: Arena, weights: LinearWeights) {
     this.inFeatures = weights.inFeatures;
     this.outFeatures = weights.outFeatures;
-    this.packed = prepareLinear(weights.weight, weights.bias, weights.outFeatures, weights.inFeatures);
+    this.engine = arena.engine;
+    this.prepared = arena.prepareLinear(weights.weight, weights.bias, weights.outFeatures, weights.inFeatures);
   }
 
-  static async load(scope: WeightScope, inFeatures: number, outFeatures: number, bias = true): Promise<Linear> {
-    return new Linear(await readLinear(scope, inFeatures, outFeatures, bias));
+  static async load(arena: Arena, scope: WeightScope, inFeatures: number, outFeatures: number, bias = true): Promise<Linear> {
+    return new Linear(arena, await readLinear(scope, inFeatures, outFeatures, bias));
   }
 
   /**
    * out[rows, outFeatures] = x[rows, inFeatures]·Wᵀ + b, then `activation`, then `+= residual`.
-   * `out` must not alias `x` or `residual`.
+   * `out` must not alias `x`; `residual` may be `out`.
    */
-  forward(x: Float32Array, rows: number, out: Float32Array, activation?: ActivationName, residual?: Float32Array): void {
-    linear(x, rows, this.packed, out, activation || residual ? { activation, residual } : undefined);
+  forward(x: Float32Array, rows: number, out: Float32Array, activation?: ActivationName, residual?: Float32Array): Promise<void> {
+    return this.engine.linear(x, rows, this.prepared, out, { activation, residual });
   }
 }

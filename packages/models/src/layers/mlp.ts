@@ -25,8 +25,8 @@ export class Mlp {
   }
 
   /** out[rows, dim] = fc2(act(fc1(x))) (+ residual); `hidden` is scratch [rows, hiddenDim]. */
-  forward(x: Float32Array, rows: number, out: Float32Array, hidden: Float32Array, residual?: Float32Array): void {
-    this.fc1.forward(x, rows, hidden, this.activation);
-    this.fc2.forward(hidden, rows, out, undefined, residual);
+  async forward(x: Float32Array, rows: number, out: Float32Array, hidden: Float32Array, residual?: Float32Array): Promise<void> {
+    await this.fc1.forward(x, rows, hidden, this.activation);
+    await this.fc2.forward(hidden, rows, out, undefined, residual);
   }
 }

@@ -1,5 +1,9 @@
 import { adaptiveAvgPool2d } from '@purevit/core';
-import type { FeatureMap } from './conv2d.js';
+/** An NCHW map (what forward_features returns and forward_head pools). */
+export interface NchwMap {
+  data: Float32Array; // [n, c, h, w]
+  shape: [number, number, number, number];
+}
 
 /** timm's SelectAdaptivePool2d pool types ('' = no pooling). */
 export type GlobalPool2dType = '' | 'avg' | 'max' | 'avgmax' | 'catavgmax';
@@ -15,7 +19,7 @@ export function poolFeatureMultiplier(type: GlobalPool2dType): number {
  * timm's SelectAdaptivePool2d with flatten, to output size 1: [n, c, h, w] → [n, c·mult].
  * avg = mean over h·w; max = amax; avgmax = 0.5·(avg + max); catavgmax = [avg | max] along channels.
  */
-export function selectAdaptivePool2d(x: FeatureMap, type: Exclude<GlobalPool2dType, ''>): { data: Float32Array; shape: [number, number] } {
+export function selectAdaptivePool2d(x: NchwMap, type: Exclude<GlobalPool2dType, ''>): { data: Float32Array; shape: [number, number] } {
   const [n, c, h, w] = x.shape;
   const hw = h * w;
   const avg = new Float32Array(n * c);

@@ -45,22 +45,22 @@ export class TransformerBlock {
   }
 
   /** Updates the residual stream `h` [batch·tokens, dim] in place. */
-  forward(h: Float32Array, batch: number, tokens: number, scratch: BlockScratch, attention: AttentionOptions): void {
+  async forward(h: Float32Array, batch: number, tokens: number, scratch: BlockScratch, attention: AttentionOptions): Promise<void> {
     const rows = batch * tokens;
-    this.norm1.forward(h, rows, scratch.normed);
+    await this.norm1.forward(h, rows, scratch.normed);
     // Without LayerScale the residual add is fused into the projection's epilogue.
     if (this.ls1) {
-      this.attn.forward(scratch.normed, batch, tokens, scratch.mid, scratch, attention);
+      await this.attn.forward(scratch.normed, batch, tokens, scratch.mid, scratch, attention);
       this.ls1.addScaled(scratch.mid, h, rows, scratch.mid);
     } else {
-      this.attn.forward(scratch.normed, batch, tokens, scratch.mid, scratch, attention, h);
+      await this.attn.forward(scratch.normed, batch, tokens, scratch.mid, scratch, attention, h);
     }
-    this.norm2.forward(scratch.mid, rows, scratch.normed);
+    await this.norm2.forward(scratch.mid, rows, scratch.normed);
     if (this.ls2) {
-      this.mlp.forward(scratch.normed, rows, h, scratch.mlpHidden);
+      await this.mlp.forward(scratch.normed, rows, h, scratch.mlpHidden);
       this.ls2.addScaled(h, scratch.mid, rows, h);
     } else {
-      this.mlp.forward(scratch.normed, rows, h, scratch.mlpHidden, scratch.mid);
+      await this.mlp.forward(scratch.normed, rows, h, scratch.mlpHidden, scratch.mid);
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { Engine } from '@purevit/core';
 import type { OpenRepoOptions } from '@purevit/weights';
 import type { AttentionImplementation } from '../layers/attention.js';
 
@@ -5,6 +6,8 @@ import type { AttentionImplementation } from '../layers/attention.js';
 export interface LoadOptions extends OpenRepoOptions {
   /** "fused" (default, transformers' "sdpa" analogue) or "eager"; returned attentions and head masks always run eager. */
   attnImplementation?: AttentionImplementation;
+  /** The engine that holds the weights and runs the kernels (default: `getDefaultEngine()`). */
+  engine?: Engine;
 }
 
 /** The attention implementation a model starts with. */

@@ -1,4 +1,4 @@
-import type { Tensor } from '@purevit/core';
+import type { Engine, Tensor } from '@purevit/core';
 import type { PretrainedConfig } from '../configs/pretrained-config.js';
 import type { AttentionImplementation } from '../layers/attention.js';
 import type { Labels } from './classification-loss.js';
@@ -13,6 +13,10 @@ export interface PretrainedModel {
   readonly config: PretrainedConfig;
   loadReport: LoadReport;
   attnImplementation: AttentionImplementation;
+  /** The engine holding the weights and running the kernels. */
+  readonly engine: Engine;
+  /** Frees the weights and run state held in the engine's memory; the model is unusable afterwards. */
+  dispose(): Promise<void>;
   /** timm's forward_features: the final-normed features (tokens for ViTs). */
   forwardFeatures(pixelValues: Tensor): Promise<Tensor>;
   /** timm's forward_head; with preLogits the pooled features the head reads. */

@@ -1,3 +1,4 @@
+import type { Arena } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import type { TimmArchitecture, TimmFamily } from './architectures.js';
 import type { TimmModel } from './timm-model.js';
@@ -11,14 +12,14 @@ export const CLASSIFIER_MODULE: Readonly<Record<TimmFamily, string>> = { vision_
 
 /**
  * timm.create_model(architecture, pretrained=False, num_classes, **model_args) with the weights read
- * from `scope` (timm's module names at its root). numClasses 0 builds no classifier.
+ * from `scope` (timm's module names at its root) into `arena`. numClasses 0 builds no classifier.
  */
-export async function createTimmModel(scope: WeightScope, architecture: TimmArchitecture, numClasses: number): Promise<TimmModel> {
+export async function createTimmModel(arena: Arena, scope: WeightScope, architecture: TimmArchitecture, numClasses: number): Promise<TimmModel> {
   if (!Number.isInteger(numClasses) || numClasses < 0) throw new RangeError(`numClasses must be a non-negative integer, got ${numClasses}`);
   switch (architecture.family) {
     case 'vision_transformer':
-      return TimmVisionTransformer.load(scope, architecture.name, parseTimmViTArgs(architecture.args, architecture.name), numClasses);
+      return TimmVisionTransformer.load(arena, scope, architecture.name, parseTimmViTArgs(architecture.args, architecture.name), numClasses);
     case 'resnet':
-      return TimmResNet.load(scope, architecture.name, parseTimmResNetArgs(architecture.args, architecture.name), numClasses);
+      return TimmResNet.load(arena, scope, architecture.name, parseTimmResNetArgs(architecture.args, architecture.name), numClasses);
   }
 }

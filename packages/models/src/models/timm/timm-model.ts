@@ -1,4 +1,4 @@
-import type { Tensor } from '@purevit/core';
+import type { Engine, Tensor } from '@purevit/core';
 import type { AttentionImplementation } from '../../layers/attention.js';
 import type { TimmFamily } from './architectures.js';
 
@@ -50,6 +50,10 @@ export interface TimmModel {
   /** forwardHead(forwardFeatures(x)): logits [batch, numClasses] (or the features without a classifier). */
   forward(pixelValues: Tensor): Promise<Tensor>;
   forwardIntermediates(pixelValues: Tensor, options?: TimmForwardIntermediatesOptions): Promise<TimmForwardIntermediatesOutput>;
+  /** The engine holding the weights and running the kernels. */
+  readonly engine: Engine;
+  /** Frees the weights and run state held in the engine's memory (the model is unusable afterwards). */
+  dispose(): Promise<void>;
 }
 
 /**

@@ -1,10 +1,11 @@
-import { Tensor, formatShape } from '@purevit/core';
+import { Tensor, formatShape, nchwToNhwc, nhwcToNchw, type Arena, type Engine } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import type { AttentionImplementation } from '../../layers/attention.js';
 import type { FeatureMap } from '../../layers/conv2d.js';
 import { Linear } from '../../layers/linear.js';
+import { RunState, Serial, fitBatch } from '../../layers/run-state.js';
 import { poolFeatureMultiplier, selectAdaptivePool2d } from '../../layers/select-adaptive-pool2d.js';
-import { Downsample, ResNetBlock, ResNetStem } from './resnet-blocks.js';
+import { Downsample, ResNetBlock, ResNetStem, type ResNetBuffers, type ResNetRole, type RoleLengths } from './resnet-blocks.js';
 import { checkTimmPixels } from './timm-pixels.js';
 import {
   featureTakeIndices,
@@ -18,21 +19,30 @@ import type { TimmResNetArgs } from './timm-resnet-args.js';
 /** Features forward_intermediates can take: the stem (after act1) and the four stages. */
 const NUM_FEATURES = 5;
 
-function toTensor(x: FeatureMap): Tensor {
-  return new Tensor(x.data, x.shape);
+const ROLES: readonly ResNetRole[] = ['input', 'stemA', 'stemB', 'xa', 'xb', 't1', 't2', 'pool', 'shortcut', 'cols'];
+
+/** A forward's plan for one input size: buffer floats per image, and the feature shapes (one image, NHWC). */
+interface ResNetPlan {
+  lengths: RoleLengths;
+  features: FeatureMap['shape'][]; // stem after act1, layer1 … layer4
 }
 
 /**
  * timm's ResNet (resnet.py) assembled from a scope over timm's module tree: stem (`conv1`/`bn1`, deep
  * stems `conv1.{0,1,3,4,6}`), max-pool, `layer1` … `layer4` of BasicBlocks or Bottlenecks (projection
- * shortcut `downsample`, or the ResNet-D average-pool shortcut), global pool, `fc`.
+ * shortcut `downsample`, or the ResNet-D average-pool shortcut), global pool, `fc`. The trunk runs
+ * channels-last in the engine's memory (a run state reused across forwards); features come out NCHW.
  */
 export class TimmResNet implements TimmModel {
   readonly family = 'resnet' as const;
   /** No attention here; kept so every model answers the same contract. */
   attnImplementation: AttentionImplementation = 'fused';
+  private readonly state: RunState;
+  private readonly serial = new Serial();
+  private readonly plans = new Map<string, ResNetPlan>();
 
   constructor(
+    readonly arena: Arena,
     readonly architecture: string,
     readonly args: TimmResNetArgs,
     readonly stem: ResNetStem,
@@ -40,10 +50,12 @@ export class TimmResNet implements TimmModel {
     readonly fc: Linear | null, // numFeatures → numClasses; null = Identity
     /** Channels of the last stage (timm's num_features before pooling). */
     readonly featureChannels: number,
-  ) {}
+  ) {
+    this.state = new RunState(arena);
+  }
 
-  static async load(scope: WeightScope, architecture: string, args: TimmResNetArgs, numClasses: number): Promise<TimmResNet> {
-    const stem = await ResNetStem.load(scope, args);
+  static async load(arena: Arena, scope: WeightScope, architecture: string, args: TimmResNetArgs, numClasses: number): Promise<TimmResNet> {
+    const stem = await ResNetStem.load(arena, scope, args);
     const expansion = ResNetBlock.expansion[args.block];
     let inplanes = stem.outChannels;
     const stages: ResNetBlock[][] = [];
@@ -55,8 +67,8 @@ export class TimmResNet implements TimmModel {
       for (let b = 0; b < args.layers[s]; b++) {
         const blockScope = stageScope.pp(b);
         const needsShortcut = b === 0 && (stride !== 1 || inplanes !== planes * expansion);
-        const downsample = needsShortcut ? await Downsample.load(blockScope.pp('downsample'), inplanes, planes * expansion, stride, args) : null;
-        blocks.push(await ResNetBlock.load(blockScope, inplanes, planes, b === 0 ? stride : 1, downsample, args));
+        const downsample = needsShortcut ? await Downsample.load(arena, blockScope.pp('downsample'), inplanes, planes * expansion, stride, args) : null;
+        blocks.push(await ResNetBlock.load(arena, blockScope, inplanes, planes, b === 0 ? stride : 1, downsample, args));
         inplanes = planes * expansion;
       }
       stages.push(blocks);
@@ -65,8 +77,12 @@ export class TimmResNet implements TimmModel {
     if (numClasses > 0 && args.globalPool === '') {
       throw new Error(`${architecture}: a classifier needs a global pool (global_pool "" keeps the spatial map)`);
     }
-    const fc = numClasses > 0 ? await Linear.load(scope.pp('fc'), pooled, numClasses) : null;
-    return new TimmResNet(architecture, args, stem, stages, fc, inplanes);
+    const fc = numClasses > 0 ? await Linear.load(arena, scope.pp('fc'), pooled, numClasses) : null;
+    return new TimmResNet(arena, architecture, args, stem, stages, fc, inplanes);
+  }
+
+  get engine(): Engine {
+    return this.arena.engine;
   }
 
   get numClasses(): number {
@@ -93,7 +109,7 @@ export class TimmResNet implements TimmModel {
     const x = new Tensor(pooled.data, pooled.shape);
     if (options.preLogits || !this.fc) return x;
     const logits = Tensor.zeros([x.shape[0], this.fc.outFeatures]);
-    this.fc.forward(x.data, x.shape[0], logits.data);
+    await this.fc.forward(x.data, x.shape[0], logits.data);
     return logits;
   }
 
@@ -109,15 +125,74 @@ export class TimmResNet implements TimmModel {
     if ((options.outputFmt ?? 'NCHW') !== 'NCHW') throw new RangeError('a ResNet gives NCHW intermediates only (outputFmt "NCHW")');
     const { take, maxIndex } = featureTakeIndices(NUM_FEATURES, options.indices);
     const shape = checkTimmPixels(pixelValues, this.args.inChans);
-    const intermediates: Tensor[] = [];
-    let x: FeatureMap = this.stem.forward({ data: pixelValues.data, shape });
-    if (take.includes(0)) intermediates.push(toTensor(x));
-    x = ResNetStem.maxPool(x);
     const stages = options.stopEarly ? maxIndex : this.stages.length;
-    for (let s = 0; s < stages; s++) {
-      for (const block of this.stages[s]) x = block.forward(x);
-      if (take.includes(s + 1)) intermediates.push(toTensor(x));
-    }
-    return { final: options.intermediatesOnly ? null : toTensor(x), intermediates, prefixTokens: null };
+    return this.serial.run(async () => {
+      const plan = this.plan(shape);
+      const [batch, channels, height, width] = shape;
+      // Every requested feature (and the last one run), NCHW for the whole batch; chunks write their images.
+      const wanted = new Set([...take, stages]);
+      const outputs = new Map<number, Tensor>();
+      for (const i of wanted) {
+        const [, h, w, c] = plan.features[i];
+        outputs.set(i, Tensor.zeros([batch, c, h, w]));
+      }
+      const chunk = fitBatch(batch, (images) => this.state.reserve(scaled(plan.lengths, images)), `${this.architecture} forward`);
+      const buffers: ResNetBuffers = { view: (role, length) => this.state.view(role, length) };
+      for (let b0 = 0; b0 < batch; b0 += chunk) {
+        const n = Math.min(chunk, batch - b0);
+        const image = channels * height * width;
+        const input = buffers.view('input', n * image);
+        nchwToNhwc(pixelValues.data.subarray(b0 * image, (b0 + n) * image), [n, channels, height, width], input);
+        const keep = (i: number, x: FeatureMap): void => {
+          const out = outputs.get(i);
+          if (out) nhwcToNchw(x.data, x.shape, out.data.subarray(b0 * (out.size / batch), (b0 + n) * (out.size / batch)));
+        };
+        let x = await this.stem.forward({ data: input, shape: [n, height, width, channels] }, buffers);
+        keep(0, x);
+        x = ResNetStem.maxPool(x, buffers);
+        let role: 'xa' | 'xb' = 'xa';
+        for (let s = 0; s < stages; s++) {
+          for (const block of this.stages[s]) {
+            role = role === 'xa' ? 'xb' : 'xa';
+            x = await block.forward(x, buffers, role);
+          }
+          keep(s + 1, x);
+        }
+      }
+      return {
+        final: options.intermediatesOnly ? null : outputs.get(stages)!,
+        intermediates: take.map((i) => outputs.get(i)!),
+        prefixTokens: null,
+      };
+    });
   }
+
+  /** Frees the packed weights and the run state. */
+  async dispose(): Promise<void> {
+    await this.serial.run(async () => this.arena.dispose());
+  }
+
+  /** Buffer needs and feature shapes for one image of this size (cached per size). */
+  private plan(shape: readonly [number, number, number, number]): ResNetPlan {
+    const [, channels, height, width] = shape;
+    const key = `${channels}x${height}x${width}`;
+    const cached = this.plans.get(key);
+    if (cached) return cached;
+    const lengths = Object.fromEntries(ROLES.map((r) => [r, 0])) as RoleLengths;
+    lengths.input = channels * height * width;
+    const { stem, pooled } = this.stem.plan([1, height, width, channels], lengths);
+    const features: FeatureMap['shape'][] = [stem];
+    let s = pooled;
+    for (const blocks of this.stages) {
+      for (const block of blocks) s = block.plan(s, lengths);
+      features.push(s);
+    }
+    const plan = { lengths, features };
+    this.plans.set(key, plan);
+    return plan;
+  }
+}
+
+function scaled(lengths: RoleLengths, images: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(lengths).map(([role, n]) => [role, n * images]));
 }

@@ -1,14 +1,15 @@
-import { Tensor, allocFloat32, formatShape } from '@purevit/core';
+import { Tensor, formatShape, type Arena, type Engine } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { Attention, type AttentionImplementation } from '../../layers/attention.js';
-import { BlockScratch } from '../../layers/block-scratch.js';
 import { LayerNorm } from '../../layers/layer-norm.js';
 import { LayerScale } from '../../layers/layer-scale.js';
 import { Linear } from '../../layers/linear.js';
 import { Mlp } from '../../layers/mlp.js';
 import { PatchEmbed } from '../../layers/patch-embed.js';
+import { RunState, Serial } from '../../layers/run-state.js';
 import { TransformerBlock } from '../../layers/transformer-block.js';
 import { patchTokens, selectToken } from '../tensor-utils.js';
+import { runTransformer } from '../transformer-run.js';
 import { checkTimmPixels } from './timm-pixels.js';
 import {
   featureTakeIndices,
@@ -25,51 +26,34 @@ import type { TimmViTArgs } from './timm-vit-args.js';
  * norm2 → mlp.{fc1 (+ act), fc2} → ls2 (+ residual). timm names are the shared layers' own layout, so
  * nothing is split or fused at load.
  */
-async function loadBlock(scope: WeightScope, a: TimmViTArgs): Promise<TransformerBlock> {
+async function loadBlock(arena: Arena, scope: WeightScope, a: TimmViTArgs): Promise<TransformerBlock> {
   const d = a.embedDim;
   const eps = a.normEps;
   const attnScope = scope.pp('attn');
   const headDim = d / a.numHeads;
   const qkNorm = a.qkNorm
-    ? { q: await LayerNorm.load(attnScope.pp('q_norm'), headDim, eps), k: await LayerNorm.load(attnScope.pp('k_norm'), headDim, eps) }
+    ? { q: await LayerNorm.load(arena, attnScope.pp('q_norm'), headDim, eps), k: await LayerNorm.load(arena, attnScope.pp('k_norm'), headDim, eps) }
     : null;
   const attn = new Attention(
-    await Linear.load(attnScope.pp('qkv'), d, 3 * d, a.qkvBias),
-    await Linear.load(attnScope.pp('proj'), d, d, a.projBias),
+    await Linear.load(arena, attnScope.pp('qkv'), d, 3 * d, a.qkvBias),
+    await Linear.load(arena, attnScope.pp('proj'), d, d, a.projBias),
     a.numHeads,
     qkNorm,
   );
   const mlp = new Mlp(
-    await Linear.load(scope.pp('mlp').pp('fc1'), d, a.mlpHidden, a.projBias),
-    await Linear.load(scope.pp('mlp').pp('fc2'), a.mlpHidden, d, a.projBias),
+    await Linear.load(arena, scope.pp('mlp').pp('fc1'), d, a.mlpHidden, a.projBias),
+    await Linear.load(arena, scope.pp('mlp').pp('fc2'), a.mlpHidden, d, a.projBias),
     a.actLayer,
   );
   const layerScale = a.initValues !== null;
   return new TransformerBlock({
-    norm1: await LayerNorm.load(scope.pp('norm1'), d, eps),
+    norm1: await LayerNorm.load(arena, scope.pp('norm1'), d, eps),
     attn,
-    norm2: await LayerNorm.load(scope.pp('norm2'), d, eps),
+    norm2: await LayerNorm.load(arena, scope.pp('norm2'), d, eps),
     mlp,
     ls1: layerScale ? await LayerScale.load(scope.pp('ls1'), d) : null,
     ls2: layerScale ? await LayerScale.load(scope.pp('ls2'), d) : null,
   });
-}
-
-/** Activations of one forward, allocated once and shared by all blocks. */
-class ViTRunState {
-  readonly hidden: Float32Array; // [batch, tokens, dim]  residual stream
-  readonly block: BlockScratch; // [batch·tokens, …]     per-block scratch
-
-  constructor(
-    readonly batch: number,
-    readonly grid: readonly [number, number], // patch grid [gh, gw]
-    readonly tokens: number, // prefix + gh·gw
-    dim: number,
-    mlpHidden: number,
-  ) {
-    this.hidden = allocFloat32(batch * tokens * dim);
-    this.block = new BlockScratch(batch * tokens, dim, mlpHidden);
-  }
 }
 
 /**
@@ -84,8 +68,11 @@ export class TimmVisionTransformer implements TimmModel {
   attnImplementation: AttentionImplementation = 'fused';
   /** Patch grid → position embeddings resampled for it (dynamic_img_size); deterministic, so cached. */
   private readonly resampled = new Map<string, Float32Array>();
+  private readonly state: RunState;
+  private readonly serial = new Serial();
 
   constructor(
+    readonly arena: Arena,
     readonly architecture: string,
     readonly args: TimmViTArgs,
     readonly patchEmbed: PatchEmbed,
@@ -97,31 +84,43 @@ export class TimmVisionTransformer implements TimmModel {
     readonly norm: LayerNorm | null,
     readonly fcNorm: LayerNorm | null,
     readonly head: Linear | null, // dim → numClasses; null = Identity
-  ) {}
+  ) {
+    this.state = new RunState(arena);
+  }
 
-  static async load(scope: WeightScope, architecture: string, args: TimmViTArgs, numClasses: number): Promise<TimmVisionTransformer> {
+  static async load(arena: Arena, scope: WeightScope, architecture: string, args: TimmViTArgs, numClasses: number): Promise<TimmVisionTransformer> {
     const d = args.embedDim;
     const eps = args.normEps;
     // CLIP-style pre-norm towers have no patch-embedding bias (timm: bias=not pre_norm).
-    const patchEmbed = await PatchEmbed.load(scope.pp('patch_embed').pp('proj'), d, args.inChans, args.patchSize, !args.preNorm);
+    const patchEmbed = await PatchEmbed.load(arena, scope.pp('patch_embed').pp('proj'), d, args.inChans, args.patchSize, !args.preNorm);
     const prefix = (args.classToken ? 1 : 0) + args.regTokens;
     const [gh, gw] = patchEmbed.grid(args.imgSize[0], args.imgSize[1]);
     const embedLen = gh * gw + (args.noEmbedClass ? 0 : prefix);
     const blocks: TransformerBlock[] = [];
-    for (let i = 0; i < args.depth; i++) blocks.push(await loadBlock(scope.pp('blocks').pp(i), args));
+    for (let i = 0; i < args.depth; i++) blocks.push(await loadBlock(arena, scope.pp('blocks').pp(i), args));
     return new TimmVisionTransformer(
+      arena,
       architecture,
       args,
       patchEmbed,
       args.classToken ? await scope.get('cls_token', [1, 1, d]) : null,
       args.regTokens > 0 ? await scope.get('reg_token', [1, args.regTokens, d]) : null,
       args.posEmbed ? await scope.get('pos_embed', [1, embedLen, d]) : null,
-      args.preNorm ? await LayerNorm.load(scope.pp('norm_pre'), d, eps) : null,
+      args.preNorm ? await LayerNorm.load(arena, scope.pp('norm_pre'), d, eps) : null,
       blocks,
-      args.finalNorm && !args.useFcNorm ? await LayerNorm.load(scope.pp('norm'), d, eps) : null,
-      args.finalNorm && args.useFcNorm ? await LayerNorm.load(scope.pp('fc_norm'), d, eps) : null,
-      numClasses > 0 ? await Linear.load(scope.pp('head'), d, numClasses) : null,
+      args.finalNorm && !args.useFcNorm ? await LayerNorm.load(arena, scope.pp('norm'), d, eps) : null,
+      args.finalNorm && args.useFcNorm ? await LayerNorm.load(arena, scope.pp('fc_norm'), d, eps) : null,
+      numClasses > 0 ? await Linear.load(arena, scope.pp('head'), d, numClasses) : null,
     );
+  }
+
+  get engine(): Engine {
+    return this.arena.engine;
+  }
+
+  /** Frees the packed weights and the run state. */
+  async dispose(): Promise<void> {
+    await this.serial.run(async () => this.arena.dispose());
   }
 
   get numClasses(): number {
@@ -139,7 +138,7 @@ export class TimmVisionTransformer implements TimmModel {
 
   /** timm's forward_features: [batch, prefix + gh·gw, dim] after the final norm (if any). */
   async forwardFeatures(pixelValues: Tensor): Promise<Tensor> {
-    return this.run(pixelValues, this.blocks.length, () => {});
+    return (await this.run(pixelValues, this.blocks.length, new Set())).features;
   }
 
   /** timm's forward_head: pool → fc_norm → head (pre_logits stops before the head). */
@@ -150,10 +149,10 @@ export class TimmVisionTransformer implements TimmModel {
     }
     const pooled = this.pool(features);
     const rows = pooled.size / d;
-    if (this.fcNorm) this.fcNorm.forward(pooled.data, rows, pooled.data);
+    if (this.fcNorm) await this.fcNorm.forward(pooled.data, rows, pooled.data);
     if (options.preLogits || !this.head) return pooled;
     const logits = Tensor.zeros([...pooled.shape.slice(0, -1), this.head.outFeatures]);
-    this.head.forward(pooled.data, rows, logits.data);
+    await this.head.forward(pooled.data, rows, logits.data);
     return logits;
   }
 
@@ -170,18 +169,18 @@ export class TimmVisionTransformer implements TimmModel {
     const { take, maxIndex } = featureTakeIndices(this.blocks.length, options.indices);
     const outputFmt = options.outputFmt ?? 'NCHW';
     if (outputFmt !== 'NCHW' && outputFmt !== 'NLC') throw new RangeError(`outputFmt must be "NCHW" or "NLC", got ${JSON.stringify(outputFmt)}`);
-    const d = this.args.embedDim;
     const prefix = this.numPrefixTokens;
     const intermediates: Tensor[] = [];
     const prefixTokens: Tensor[] = [];
     const last = options.stopEarly ? maxIndex + 1 : this.blocks.length;
-    const final = await this.run(pixelValues, last, (i, state) => {
-      if (!take.includes(i)) return;
-      const tokens = Tensor.from(state.hidden, [state.batch, state.tokens, d]);
-      if (options.norm && this.norm) this.norm.forward(tokens.data, state.batch * state.tokens, tokens.data);
+    const { features: final, hidden, grid } = await this.run(pixelValues, last, new Set(take));
+    for (const i of take) {
+      const tokens = hidden.get(i)!.clone(); // an index may be taken twice
+      const [batch, count] = tokens.shape;
+      if (options.norm && this.norm) await this.norm.forward(tokens.data, batch * count, tokens.data);
       if (options.returnPrefixTokens && prefix > 0) prefixTokens.push(leadingTokens(tokens, prefix));
-      intermediates.push(patchTokens(tokens, prefix, outputFmt === 'NCHW' ? state.grid : null));
-    });
+      intermediates.push(patchTokens(tokens, prefix, outputFmt === 'NCHW' ? grid : null));
+    }
     return {
       final: options.intermediatesOnly ? null : final,
       intermediates,
@@ -249,14 +248,21 @@ export class TimmVisionTransformer implements TimmModel {
     return table;
   }
 
-  /** timm's patch_embed + _pos_embed: writes [batch, prefix + gh·gw, dim] into state.hidden. */
-  private embed(pixelValues: Tensor, shape: [number, number, number, number], state: ViTRunState): void {
+  /** timm's patch_embed + _pos_embed (+ norm_pre): writes [batch, tokens, dim] into `out`. */
+  private async embed(
+    pixels: Float32Array, // [batch, channels, height, width]
+    shape: [number, number, number, number],
+    grid: readonly [number, number],
+    tokens: number,
+    out: Float32Array,
+    scratch: Float32Array,
+  ): Promise<void> {
     const d = this.args.embedDim;
     const prefix = this.numPrefixTokens;
     const [batch, channels, height, width] = shape;
     const [ph, pw] = this.args.patchSize;
-    const [gh, gw] = state.grid;
-    let pixels = pixelValues.data;
+    const [gh, gw] = grid;
+    const input = pixels;
     let pixelShape = shape;
     if (this.args.dynamicImgPad && (height % ph !== 0 || width % pw !== 0)) {
       // F.pad(x, (0, pad_w, 0, pad_h)): zeros on the bottom and right.
@@ -264,13 +270,12 @@ export class TimmVisionTransformer implements TimmModel {
       pixels = new Float32Array(batch * channels * pixelShape[2] * pixelShape[3]);
       for (let p = 0; p < batch * channels; p++) {
         for (let y = 0; y < height; y++) {
-          pixels.set(pixelValues.data.subarray((p * height + y) * width, (p * height + y + 1) * width), (p * pixelShape[2] + y) * pixelShape[3]);
+          pixels.set(input.subarray((p * height + y) * width, (p * height + y + 1) * width), (p * pixelShape[2] + y) * pixelShape[3]);
         }
       }
     }
-    const out = state.hidden;
-    this.patchEmbed.forward(pixels, pixelShape, out, state.tokens, prefix);
-    const pos = this.positions(state.grid);
+    await this.patchEmbed.forward(pixels, pixelShape, out, tokens, prefix, scratch);
+    const pos = this.positions(grid);
     // no_embed_class: positions cover the patches only (prefix tokens get none); else prefix rows come first.
     const posPrefix = pos && !this.args.noEmbedClass ? prefix : 0;
     if (pos && pos.length !== (posPrefix + gh * gw) * d) {
@@ -278,7 +283,7 @@ export class TimmVisionTransformer implements TimmModel {
       throw new RangeError(`position embeddings cover ${pos.length / d - posPrefix} patches, the input has ${gh}x${gw}; set dynamic_img_size to resample them`);
     }
     for (let b = 0; b < batch; b++) {
-      const row = b * state.tokens * d;
+      const row = b * tokens * d;
       if (this.clsToken) out.set(this.clsToken, row);
       if (this.regToken) out.set(this.regToken, row + (this.clsToken ? d : 0));
       if (!pos) continue;
@@ -286,30 +291,31 @@ export class TimmVisionTransformer implements TimmModel {
       const patches = pos.subarray(posPrefix * d);
       for (let i = 0; i < gh * gw * d; i++) out[row + prefix * d + i] += patches[i];
     }
+    if (this.normPre) await this.normPre.forward(out, batch * tokens, out);
   }
 
   /**
-   * Embeddings, norm_pre, blocks 0 … layers-1 (`onBlock(i, state)` after each), then the final norm:
-   * returns forward_features of what ran.
+   * Embeddings, norm_pre, blocks 0 … layers-1, then the final norm: forward_features of what ran, and the
+   * residual streams after the blocks in `keep`.
    */
-  private async run(pixelValues: Tensor, layers: number, onBlock: (i: number, state: ViTRunState) => void): Promise<Tensor> {
+  private async run(pixelValues: Tensor, layers: number, keep: ReadonlySet<number>): Promise<{ features: Tensor; hidden: Map<number, Tensor>; grid: [number, number] }> {
     const shape = checkTimmPixels(pixelValues, this.args.inChans);
     const grid = this.inputGrid(shape);
-    const d = this.args.embedDim;
-    const batch = shape[0];
+    const [batch, channels, height, width] = shape;
     const tokens = this.numPrefixTokens + grid[0] * grid[1];
-    const state = new ViTRunState(batch, grid, tokens, d, this.args.mlpHidden);
-    this.embed(pixelValues, shape, state);
-    const rows = batch * tokens;
-    if (this.normPre) this.normPre.forward(state.hidden, rows, state.hidden);
-    for (let i = 0; i < layers; i++) {
-      this.blocks[i].forward(state.hidden, batch, tokens, state.block, { implementation: this.attnImplementation });
-      onBlock(i, state);
-    }
-    const features = Tensor.zeros([batch, tokens, d]);
-    if (this.norm) this.norm.forward(state.hidden, rows, features.data);
-    else features.data.set(state.hidden.subarray(0, rows * d));
-    return features;
+    const image = channels * height * width;
+    const [ph, pw] = this.args.patchSize;
+    const { lastHiddenState, hidden } = await this.serial.run(() => runTransformer(this.state, {
+      what: `${this.architecture} forward`,
+      engine: this.engine,
+      batch, tokens, dim: this.args.embedDim, mlpDim: this.args.mlpHidden, heads: this.args.numHeads,
+      blocks: this.blocks, layers, implementation: this.attnImplementation, keepHidden: keep,
+      embedScratch: grid[0] * grid[1] * channels * ph * pw,
+      embed: (b0, n, out, scratch) =>
+        this.embed(pixelValues.data.subarray(b0 * image, (b0 + n) * image), [n, channels, height, width], grid, tokens, out, scratch),
+      finalNorm: this.norm ? (x, rows, out) => this.norm!.forward(x, rows, out) : null,
+    }));
+    return { features: lastHiddenState, hidden, grid };
   }
 }
 

@@ -1,9 +1,10 @@
-import type { Tensor } from '@purevit/core';
+import type { Engine, Tensor } from '@purevit/core';
 import { WeightScope, loadWeights, type ModelRepo, type WeightMap } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import type { AttentionImplementation } from '../../layers/attention.js';
 import { classificationLoss, type Labels } from '../classification-loss.js';
 import { withLoadContext } from '../load-context.js';
+import { buildIn, openArena } from '../model-arena.js';
 import { resolveAttnImplementation } from '../load-options.js';
 import type { ImageClassifierOutput, LoadReport } from '../model-outputs.js';
 import { resolveArchitecture } from './architectures.js';
@@ -63,8 +64,11 @@ export class TimmWrapperForImageClassification {
       );
     }
     const attn = resolveAttnImplementation(options);
-    const root = new WeightScope(adaptTimmCheckpoint(weights));
-    const timmModel = await createTimmModel(root, resolveArchitecture(config.architecture, config.modelArgs), config.numLabels);
+    const architecture = resolveArchitecture(config.architecture, config.modelArgs);
+    const adapted = adaptTimmCheckpoint(weights);
+    const root = new WeightScope(adapted);
+    const arena = await openArena(adapted, options);
+    const timmModel = await buildIn(arena, () => createTimmModel(arena, root, architecture, config.numLabels));
     const model = new TimmWrapperForImageClassification(config, timmModel);
     model.attnImplementation = attn;
     model.loadReport = { missingKeys: [], unexpectedKeys: root.unusedKeys() };
@@ -95,6 +99,16 @@ export class TimmWrapperForImageClassification {
   /** timm's forward_head: logits, or with preLogits the pooled features the classifier reads. */
   async forwardHead(features: Tensor, options: TimmForwardHeadOptions = {}): Promise<Tensor> {
     return this.timmModel.forwardHead(features, options);
+  }
+
+  /** The engine holding the weights and running the kernels. */
+  get engine(): Engine {
+    return this.timmModel.engine;
+  }
+
+  /** Frees the weights and run state held in the engine's memory. */
+  dispose(): Promise<void> {
+    return this.timmModel.dispose();
   }
 
   /** timm's forward_intermediates. */

@@ -1,8 +1,9 @@
-import type { Tensor } from '@purevit/core';
+import type { Engine, Tensor } from '@purevit/core';
 import { WeightScope, loadWeights, type ModelRepo, type WeightMap } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import type { AttentionImplementation } from '../../layers/attention.js';
 import { withLoadContext } from '../load-context.js';
+import { buildIn, openArena } from '../model-arena.js';
 import { resolveAttnImplementation, type LoadOptions } from '../load-options.js';
 import type { BaseModelOutputWithPooling, LoadReport } from '../model-outputs.js';
 import { resolveArchitecture } from './architectures.js';
@@ -85,8 +86,10 @@ export class TimmWrapperModel {
   static async fromWeights(config: TimmWrapperConfig, weights: WeightMap, options: TimmWrapperLoadOptions = {}): Promise<TimmWrapperModel> {
     const attn = resolveAttnImplementation(options);
     const architecture = resolveArchitecture(config.architecture, config.modelArgs);
-    const root = new WeightScope(adaptTimmCheckpoint(weights, { dropModule: CLASSIFIER_MODULE[architecture.family] }));
-    const model = new TimmWrapperModel(config, await createTimmModel(root, architecture, 0));
+    const adapted = adaptTimmCheckpoint(weights, { dropModule: CLASSIFIER_MODULE[architecture.family] });
+    const root = new WeightScope(adapted);
+    const arena = await openArena(adapted, options);
+    const model = new TimmWrapperModel(config, await buildIn(arena, () => createTimmModel(arena, root, architecture, 0)));
     model.attnImplementation = attn;
     model.loadReport = { missingKeys: [], unexpectedKeys: root.unusedKeys() };
     return model;
@@ -117,6 +120,16 @@ export class TimmWrapperModel {
   /** timm's forward_head; without a classifier the pooled features with or without preLogits. */
   async forwardHead(features: Tensor, options: TimmForwardHeadOptions = {}): Promise<Tensor> {
     return this.timmModel.forwardHead(features, options);
+  }
+
+  /** The engine holding the weights and running the kernels. */
+  get engine(): Engine {
+    return this.timmModel.engine;
+  }
+
+  /** Frees the weights and run state held in the engine's memory. */
+  dispose(): Promise<void> {
+    return this.timmModel.dispose();
   }
 
   /** timm's forward_intermediates. */

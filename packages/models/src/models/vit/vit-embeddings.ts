@@ -1,4 +1,4 @@
-import { interpolate } from '@purevit/core';
+import { interpolate, type Arena } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { PatchEmbed } from '../../layers/patch-embed.js';
 import type { ViTConfig } from './vit-config.js';
@@ -21,10 +21,10 @@ export class ViTEmbeddings {
     readonly numPositions: number,
   ) {}
 
-  static async load(scope: WeightScope, config: ViTConfig, useMaskToken: boolean): Promise<ViTEmbeddings> {
+  static async load(arena: Arena, scope: WeightScope, config: ViTConfig, useMaskToken: boolean): Promise<ViTEmbeddings> {
     const d = config.hiddenSize;
     const n = config.numPatches;
-    const projection = await PatchEmbed.load(scope.pp('patch_embeddings').pp('projection'), d, config.numChannels, config.patchSize2);
+    const projection = await PatchEmbed.load(arena, scope.pp('patch_embeddings').pp('projection'), d, config.numChannels, config.patchSize2);
     const cls = await scope.get('cls_token', [1, 1, d]);
     const mask = useMaskToken ? await scope.get('mask_token', [1, 1, d]) : null;
     const positions = await scope.get('position_embeddings', [1, n + 1, d]);
@@ -52,19 +52,20 @@ export class ViTEmbeddings {
    * out[batch, 1 + gh·gw, dim] = embeddings of `pixels` [batch, C, H, W]. `boolMaskedPos`
    * [batch, gh·gw] (non-zero = masked) replaces those patch tokens by the mask token.
    */
-  forward(
+  async forward(
     pixels: Float32Array,
     shape: readonly [number, number, number, number],
     out: Float32Array,
     boolMaskedPos: ArrayLike<number> | null,
     interpolatePosEncoding: boolean,
-  ): void {
+    scratch?: Float32Array,
+  ): Promise<void> {
     const [batch, , height, width] = shape;
     const [gh, gw] = this.grid(height, width, interpolatePosEncoding);
     const patches = gh * gw;
     const tokens = patches + 1;
     const d = this.dim;
-    this.patchEmbeddings.forward(pixels, shape, out, tokens, 1);
+    await this.patchEmbeddings.forward(pixels, shape, out, tokens, 1, scratch);
     if (boolMaskedPos) this.applyMask(out, batch, patches, boolMaskedPos);
     const patchPositions = interpolatePosEncoding ? this.patchPositions(gh, gw, height, width) : this.positionEmbeddings.subarray(d);
     for (let b = 0; b < batch; b++) {

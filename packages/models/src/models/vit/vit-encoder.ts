@@ -1,3 +1,4 @@
+import type { Arena } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { Attention } from '../../layers/attention.js';
 import { LayerNorm } from '../../layers/layer-norm.js';
@@ -12,33 +13,33 @@ import type { ViTConfig } from './vit-config.js';
  *   layernorm_after → intermediate.dense (+ act) → output.dense (+ residual)
  * The separate query/key/value projections are stacked into one qkv projection at load.
  */
-export async function loadViTLayer(scope: WeightScope, config: ViTConfig): Promise<TransformerBlock> {
+export async function loadViTLayer(arena: Arena, scope: WeightScope, config: ViTConfig): Promise<TransformerBlock> {
   const d = config.hiddenSize;
   const selfAttention = scope.pp('attention').pp('attention');
   const [query, key, value] = await Promise.all(
     ['query', 'key', 'value'].map((name) => readLinear(selfAttention.pp(name), d, d, config.qkvBias)),
   );
   const attn = new Attention(
-    new Linear(concatLinears([query, key, value])),
-    await Linear.load(scope.pp('attention').pp('output').pp('dense'), d, d),
+    new Linear(arena, concatLinears([query, key, value])),
+    await Linear.load(arena, scope.pp('attention').pp('output').pp('dense'), d, d),
     config.numAttentionHeads,
   );
   const mlp = new Mlp(
-    await Linear.load(scope.pp('intermediate').pp('dense'), d, config.intermediateSize),
-    await Linear.load(scope.pp('output').pp('dense'), config.intermediateSize, d),
+    await Linear.load(arena, scope.pp('intermediate').pp('dense'), d, config.intermediateSize),
+    await Linear.load(arena, scope.pp('output').pp('dense'), config.intermediateSize, d),
     activationName(config.hiddenAct),
   );
   return new TransformerBlock({
-    norm1: await LayerNorm.load(scope.pp('layernorm_before'), d, config.layerNormEps),
+    norm1: await LayerNorm.load(arena, scope.pp('layernorm_before'), d, config.layerNormEps),
     attn,
-    norm2: await LayerNorm.load(scope.pp('layernorm_after'), d, config.layerNormEps),
+    norm2: await LayerNorm.load(arena, scope.pp('layernorm_after'), d, config.layerNormEps),
     mlp,
   });
 }
 
 /** transformers' ViTEncoder: `encoder.layer.0 … encoder.layer.<num_hidden_layers - 1>`. */
-export async function loadViTEncoder(scope: WeightScope, config: ViTConfig): Promise<TransformerBlock[]> {
+export async function loadViTEncoder(arena: Arena, scope: WeightScope, config: ViTConfig): Promise<TransformerBlock[]> {
   const layers: TransformerBlock[] = [];
-  for (let i = 0; i < config.numHiddenLayers; i++) layers.push(await loadViTLayer(scope.pp('layer').pp(i), config));
+  for (let i = 0; i < config.numHiddenLayers; i++) layers.push(await loadViTLayer(arena, scope.pp('layer').pp(i), config));
   return layers;
 }

@@ -1,10 +1,11 @@
-import { Tensor } from '@purevit/core';
+import { Tensor, type Engine } from '@purevit/core';
 import { WeightScope, loadWeights, type ModelRepo, type WeightMap } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import type { AttentionImplementation } from '../../layers/attention.js';
 import { Linear } from '../../layers/linear.js';
 import { classificationLoss, type Labels } from '../classification-loss.js';
 import { withLoadContext } from '../load-context.js';
+import { buildIn, openArena } from '../model-arena.js';
 import type { LoadOptions } from '../load-options.js';
 import type { ImageClassifierOutput, LoadReport } from '../model-outputs.js';
 import { selectToken } from '../tensor-utils.js';
@@ -46,6 +47,16 @@ export class ViTForImageClassification {
     this.vit.attnImplementation = impl;
   }
 
+  /** The engine holding the weights and running the kernels. */
+  get engine(): Engine {
+    return this.vit.engine;
+  }
+
+  /** Frees the weights and run state held in the engine's memory. */
+  dispose(): Promise<void> {
+    return this.vit.dispose();
+  }
+
   static async fromPretrained(idOrPath: string, options: ViTForImageClassificationLoadOptions = {}): Promise<ViTForImageClassification> {
     return ViTForImageClassification.fromRepo(await openRepo(idOrPath, options), options);
   }
@@ -58,19 +69,23 @@ export class ViTForImageClassification {
   }
 
   static async fromWeights(config: ViTConfig, weights: WeightMap, options: ViTForImageClassificationLoadOptions = {}): Promise<ViTForImageClassification> {
-    const root = new WeightScope(adaptViTCheckpoint(weights, HEAD_MODULES));
-    const vit = await ViTModel.load(root.pp('vit'), config, { ...options, addPoolingLayer: false });
-    const n = config.numLabels;
-    const classifier = n > 0 ? await Linear.load(root.pp('classifier'), config.hiddenSize, n) : null;
-    const model = new ViTForImageClassification(config, vit, classifier);
+    const adapted = adaptViTCheckpoint(weights, HEAD_MODULES);
+    const root = new WeightScope(adapted);
+    const arena = await openArena(adapted, options);
+    const model = await buildIn(arena, async () => {
+      const vit = await ViTModel.load(arena, root.pp('vit'), config, { ...options, addPoolingLayer: false });
+      const n = config.numLabels;
+      const classifier = n > 0 ? await Linear.load(arena, root.pp('classifier'), config.hiddenSize, n) : null;
+      return new ViTForImageClassification(config, vit, classifier);
+    });
     model.loadReport = { missingKeys: [], unexpectedKeys: root.unusedKeys() };
     return model;
   }
 
   async forward(inputs: ViTForImageClassificationInputs): Promise<ImageClassifierOutput> {
     const { labels, ...rest } = inputs;
-    const encoded = this.vit.encode(rest);
-    const logits = this.head(selectToken(encoded.lastHiddenState));
+    const encoded = await this.vit.encode(rest);
+    const logits = await this.head(selectToken(encoded.lastHiddenState));
     const loss = labels != null ? classificationLoss(this.config, logits, labels) : null;
     return { loss, logits, hiddenStates: encoded.hiddenStates, attentions: encoded.attentions };
   }
@@ -86,11 +101,11 @@ export class ViTForImageClassification {
     return options.preLogits ? cls : this.head(cls);
   }
 
-  private head(cls: Tensor): Tensor {
+  private async head(cls: Tensor): Promise<Tensor> {
     if (!this.classifier) return cls;
     const batch = cls.shape[0];
     const logits = Tensor.zeros([batch, this.classifier.outFeatures]);
-    this.classifier.forward(cls.data, batch, logits.data);
+    await this.classifier.forward(cls.data, batch, logits.data);
     return logits;
   }
 }

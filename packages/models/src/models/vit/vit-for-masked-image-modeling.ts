@@ -1,9 +1,10 @@
-import { Tensor, formatShape, pixelShuffle } from '@purevit/core';
+import { Tensor, formatShape, pixelShuffle, type Engine } from '@purevit/core';
 import { WeightScope, loadWeights, type ModelRepo, type WeightMap } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import type { AttentionImplementation } from '../../layers/attention.js';
 import { Linear } from '../../layers/linear.js';
 import { withLoadContext } from '../load-context.js';
+import { buildIn, openArena } from '../model-arena.js';
 import type { LoadOptions } from '../load-options.js';
 import type { LoadReport, MaskedImageModelingOutput } from '../model-outputs.js';
 import { boolMaskValues, scalar } from '../tensor-utils.js';
@@ -41,6 +42,16 @@ export class ViTForMaskedImageModeling {
     this.vit.attnImplementation = impl;
   }
 
+  /** The engine holding the weights and running the kernels. */
+  get engine(): Engine {
+    return this.vit.engine;
+  }
+
+  /** Frees the weights and run state held in the engine's memory. */
+  dispose(): Promise<void> {
+    return this.vit.dispose();
+  }
+
   static async fromPretrained(idOrPath: string, options: ViTForMaskedImageModelingLoadOptions = {}): Promise<ViTForMaskedImageModeling> {
     return ViTForMaskedImageModeling.fromRepo(await openRepo(idOrPath, options), options);
   }
@@ -53,18 +64,22 @@ export class ViTForMaskedImageModeling {
   }
 
   static async fromWeights(config: ViTConfig, weights: WeightMap, options: ViTForMaskedImageModelingLoadOptions = {}): Promise<ViTForMaskedImageModeling> {
-    const root = new WeightScope(adaptViTCheckpoint(weights, HEAD_MODULES));
-    const vit = await ViTModel.load(root.pp('vit'), config, { ...options, addPoolingLayer: false, useMaskToken: true });
-    const d = config.hiddenSize;
-    const outChannels = config.encoderStride ** 2 * config.numChannels;
-    const conv = root.pp('decoder').pp(0);
-    const decoder = new Linear({
-      weight: await conv.get('weight', [outChannels, d, 1, 1]),
-      bias: await conv.get('bias', [outChannels]),
-      outFeatures: outChannels,
-      inFeatures: d,
+    const adapted = adaptViTCheckpoint(weights, HEAD_MODULES);
+    const root = new WeightScope(adapted);
+    const arena = await openArena(adapted, options);
+    const model = await buildIn(arena, async () => {
+      const vit = await ViTModel.load(arena, root.pp('vit'), config, { ...options, addPoolingLayer: false, useMaskToken: true });
+      const d = config.hiddenSize;
+      const outChannels = config.encoderStride ** 2 * config.numChannels;
+      const conv = root.pp('decoder').pp(0);
+      const decoder = new Linear(arena, {
+        weight: await conv.get('weight', [outChannels, d, 1, 1]),
+        bias: await conv.get('bias', [outChannels]),
+        outFeatures: outChannels,
+        inFeatures: d,
+      });
+      return new ViTForMaskedImageModeling(config, vit, decoder);
     });
-    const model = new ViTForMaskedImageModeling(config, vit, decoder);
     model.loadReport = { missingKeys: [], unexpectedKeys: root.unusedKeys() };
     return model;
   }
@@ -78,8 +93,8 @@ export class ViTForMaskedImageModeling {
           `has the same dimensions as the input. Got patch_size = ${JSON.stringify(config.patchSize)} and encoder_stride = ${config.encoderStride}.`,
       );
     }
-    const encoded = this.vit.encode(inputs);
-    const reconstruction = this.reconstruct(encoded.lastHiddenState);
+    const encoded = await this.vit.encode(inputs);
+    const reconstruction = await this.reconstruct(encoded.lastHiddenState);
     const loss = inputs.boolMaskedPos ? this.maskedLoss(inputs.pixelValues, reconstruction, boolMaskValues(inputs.boolMaskedPos)) : null;
     return { loss, reconstruction, hiddenStates: encoded.hiddenStates, attentions: encoded.attentions };
   }
@@ -91,11 +106,11 @@ export class ViTForMaskedImageModeling {
 
   /** timm's forward_head: the decoder's reconstruction; with preLogits the token features it reads. */
   async forwardHead(features: Tensor, options: ForwardHeadOptions = {}): Promise<Tensor> {
-    return options.preLogits ? features : this.reconstruct(features);
+    return options.preLogits ? features : await this.reconstruct(features);
   }
 
   /** Patch tokens of `sequence` [batch, 1 + side², hidden] → pixels [batch, channels, side·stride, side·stride]. */
-  private reconstruct(sequence: Tensor): Tensor {
+  private async reconstruct(sequence: Tensor): Promise<Tensor> {
     const [batch, tokens, d] = sequence.shape;
     const patches = tokens - 1;
     // transformers reshapes the tokens into a square of side floor(sqrt(n)); any other count cannot reshape.
@@ -107,7 +122,7 @@ export class ViTForMaskedImageModeling {
     const tokenMajor = new Float32Array(patches * o); // [side·side, o] one image at a time
     const conv = new Float32Array(batch * o * patches); // [batch, o, side, side]
     for (let b = 0; b < batch; b++) {
-      this.decoder.forward(sequence.data.subarray((b * tokens + 1) * d, (b + 1) * tokens * d), patches, tokenMajor);
+      await this.decoder.forward(sequence.data.subarray((b * tokens + 1) * d, (b + 1) * tokens * d), patches, tokenMajor);
       const image = conv.subarray(b * o * patches, (b + 1) * o * patches);
       for (let p = 0; p < patches; p++) for (let c = 0; c < o; c++) image[c * patches + p] = tokenMajor[p * o + c];
     }

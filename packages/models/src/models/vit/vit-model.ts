@@ -1,9 +1,9 @@
-import { Tensor, allocFloat32 } from '@purevit/core';
+import { Tensor, type Arena, type Engine } from '@purevit/core';
 import { WeightScope, loadWeights, type ModelRepo, type WeightMap } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import type { AttentionImplementation } from '../../layers/attention.js';
-import { BlockScratch } from '../../layers/block-scratch.js';
 import { LayerNorm } from '../../layers/layer-norm.js';
+import { RunState, Serial } from '../../layers/run-state.js';
 import type { TransformerBlock } from '../../layers/transformer-block.js';
 import { headMaskPerLayer } from '../head-mask.js';
 import { resolveAttnImplementation, type LoadOptions } from '../load-options.js';
@@ -15,6 +15,8 @@ import { ViTEmbeddings } from './vit-embeddings.js';
 import { loadViTEncoder } from './vit-encoder.js';
 import { ViTPooler } from './vit-pooler.js';
 import { withLoadContext } from '../load-context.js';
+import { buildIn, openArena } from '../model-arena.js';
+import { runTransformer } from '../transformer-run.js';
 
 export interface ViTModelLoadOptions extends LoadOptions {
   /**
@@ -72,22 +74,6 @@ export interface ForwardHeadOptions {
   preLogits?: boolean;
 }
 
-/** Activations of one forward, allocated once and shared by all layers. */
-class ViTRunState {
-  readonly hidden: Float32Array; // [batch, tokens, hidden]  residual stream
-  readonly block: BlockScratch; // [batch·tokens, …]         per-block scratch
-
-  constructor(
-    readonly batch: number,
-    readonly grid: readonly [number, number], // patch grid [gh, gw]; tokens = 1 + gh·gw
-    readonly tokens: number,
-    config: ViTConfig,
-  ) {
-    this.hidden = allocFloat32(batch * tokens * config.hiddenSize);
-    this.block = new BlockScratch(batch * tokens, config.hiddenSize, config.intermediateSize);
-  }
-}
-
 /**
  * transformers' ViTModel: embeddings → encoder (pre-norm blocks) → final LayerNorm → optional pooler.
  * Checkpoint names: embeddings.*, encoder.layer.<i>.*, layernorm.*, pooler.dense.*.
@@ -96,8 +82,12 @@ export class ViTModel {
   /** "fused" unless attentions or a head mask are requested (then eager, as transformers). */
   attnImplementation: AttentionImplementation;
   loadReport: LoadReport = { missingKeys: [], unexpectedKeys: [] };
+  private readonly state: RunState;
+  private readonly serial = new Serial();
 
   constructor(
+    /** Engine memory holding the weights and run state (shared with the task model around it). */
+    readonly arena: Arena,
     readonly config: ViTConfig,
     readonly embeddings: ViTEmbeddings,
     readonly encoder: readonly TransformerBlock[],
@@ -106,6 +96,17 @@ export class ViTModel {
     attnImplementation: AttentionImplementation = 'fused',
   ) {
     this.attnImplementation = attnImplementation;
+    this.state = new RunState(arena);
+  }
+
+  /** The engine holding the weights and running the kernels. */
+  get engine(): Engine {
+    return this.arena.engine;
+  }
+
+  /** Frees the weights and run state held in the engine's memory (waits for a running forward). */
+  async dispose(): Promise<void> {
+    await this.serial.run(async () => this.arena.dispose());
   }
 
   /** Loads a hub id or local folder holding config.json + model.safetensors (or shards). */
@@ -122,34 +123,36 @@ export class ViTModel {
 
   /** Builds the model from an in-memory weight map (transformers' key names, with or without "vit."). */
   static async fromWeights(config: ViTConfig, weights: WeightMap, options: ViTModelLoadOptions = {}): Promise<ViTModel> {
-    const root = new WeightScope(adaptViTCheckpoint(weights));
-    const model = await ViTModel.load(root, config, options);
+    const adapted = adaptViTCheckpoint(weights);
+    const root = new WeightScope(adapted);
+    const arena = await openArena(adapted, options);
+    const model = await buildIn(arena, () => ViTModel.load(arena, root, config, options));
     model.loadReport = { missingKeys: model.loadReport.missingKeys, unexpectedKeys: root.unusedKeys() };
     return model;
   }
 
-  /** Builds the model from a scope at its root (`vit` inside the task models). */
-  static async load(scope: WeightScope, config: ViTConfig, options: ViTModelLoadOptions = {}): Promise<ViTModel> {
+  /** Builds the model into `arena` from a scope at its root (`vit` inside the task models). */
+  static async load(arena: Arena, scope: WeightScope, config: ViTConfig, options: ViTModelLoadOptions = {}): Promise<ViTModel> {
     const attn = resolveAttnImplementation(options);
-    const embeddings = await ViTEmbeddings.load(scope.pp('embeddings'), config, options.useMaskToken ?? false);
-    const encoder = await loadViTEncoder(scope.pp('encoder'), config);
-    const layernorm = await LayerNorm.load(scope.pp('layernorm'), config.hiddenSize, config.layerNormEps);
+    const embeddings = await ViTEmbeddings.load(arena, scope.pp('embeddings'), config, options.useMaskToken ?? false);
+    const encoder = await loadViTEncoder(arena, scope.pp('encoder'), config);
+    const layernorm = await LayerNorm.load(arena, scope.pp('layernorm'), config.hiddenSize, config.layerNormEps);
     const withPooler = options.addPoolingLayer ?? hasPooler(scope);
-    const pooler = withPooler ? await ViTPooler.load(scope.pp('pooler'), config) : null;
-    const model = new ViTModel(config, embeddings, encoder, layernorm, pooler, attn);
+    const pooler = withPooler ? await ViTPooler.load(arena, scope.pp('pooler'), config) : null;
+    const model = new ViTModel(arena, config, embeddings, encoder, layernorm, pooler, attn);
     if (options.addPoolingLayer === undefined && !withPooler) model.loadReport.missingKeys = POOLER_KEYS.map((k) => scope.key(k));
     return model;
   }
 
   async forward(inputs: ViTModelInputs): Promise<BaseModelOutputWithPooling> {
-    const encoded = this.encode(inputs);
-    const poolerOutput = this.pooler ? this.pooler.forward(selectToken(encoded.lastHiddenState)) : null;
+    const encoded = await this.encode(inputs);
+    const poolerOutput = this.pooler ? await this.pooler.forward(selectToken(encoded.lastHiddenState)) : null;
     return { ...encoded, poolerOutput };
   }
 
   /** timm's forward_features: the final-normed token sequence [batch, tokens, hidden]. */
   async forwardFeatures(pixelValues: Tensor, options: Omit<ViTModelInputs, 'pixelValues'> = {}): Promise<Tensor> {
-    return this.encode({ ...options, pixelValues, outputAttentions: false, outputHiddenStates: false }).lastHiddenState;
+    return (await this.encode({ ...options, pixelValues, outputAttentions: false, outputHiddenStates: false })).lastHiddenState;
   }
 
   /** timm's forward_head: the pooler output, or with preLogits the [CLS] features it reads. */
@@ -174,14 +177,14 @@ export class ViTModel {
     const intermediates: Tensor[] = [];
     const prefixTokens: Tensor[] = [];
     const inputs = { pixelValues, interpolatePosEncoding: options.interpolatePosEncoding };
-    const { lastHiddenState } = this.run(inputs, last, (i, state) => {
-      if (!take.includes(i)) return;
-      const rows = state.batch * state.tokens;
-      const tokens = Tensor.from(state.hidden, [state.batch, state.tokens, hidden]);
-      if (options.norm) this.layernorm.forward(tokens.data, rows, tokens.data);
-      if (options.returnPrefixTokens) prefixTokens.push(selectToken(tokens).reshape([state.batch, 1, hidden]));
-      intermediates.push(patchTokens(tokens, 1, options.outputFmt === 'NLC' ? null : state.grid));
-    });
+    const { lastHiddenState, hidden: kept, grid } = await this.run(inputs, last, new Set(take));
+    for (const i of take) {
+      const tokens = kept.get(i)!.clone(); // an index may be taken twice
+      const [batch, count] = tokens.shape;
+      if (options.norm) await this.layernorm.forward(tokens.data, batch * count, tokens.data);
+      if (options.returnPrefixTokens) prefixTokens.push(selectToken(tokens).reshape([batch, 1, hidden]));
+      intermediates.push(patchTokens(tokens, 1, options.outputFmt === 'NLC' ? null : grid));
+    }
     return {
       final: options.intermediatesOnly ? null : lastHiddenState,
       intermediates,
@@ -190,57 +193,54 @@ export class ViTModel {
   }
 
   /** Everything but the pooler (what the task heads build on). */
-  encode(inputs: ViTModelInputs): Omit<BaseModelOutputWithPooling, 'poolerOutput'> {
+  async encode(inputs: ViTModelInputs): Promise<Omit<BaseModelOutputWithPooling, 'poolerOutput'>> {
     const config = this.config;
     const wantAttentions = inputs.outputAttentions ?? config.outputAttentions;
     const wantHidden = inputs.outputHiddenStates ?? config.outputHiddenStates;
-    const hiddenStates: Tensor[] | null = wantHidden ? [] : null;
-    const attentions: Tensor[] | null = wantAttentions ? [] : null;
-    const { lastHiddenState } = this.run(
-      inputs,
-      this.encoder.length,
-      (_, state) => hiddenStates?.push(Tensor.from(state.hidden, [state.batch, state.tokens, config.hiddenSize])),
-      attentions,
-    );
+    const layers = this.encoder.length;
+    const keep = new Set(wantHidden ? Array.from({ length: layers + 1 }, (_, i) => i - 1) : []);
+    const { lastHiddenState, hidden, attentions } = await this.run(inputs, layers, keep, wantAttentions);
+    const hiddenStates = wantHidden ? [...keep].map((i) => hidden.get(i)!) : null;
     return { lastHiddenState, hiddenStates, attentions };
   }
 
   /**
-   * Embeddings, then blocks 0 … layers-1, then the final norm. `onHidden(i, state)` sees the residual
-   * stream after block i (i = -1: the embedding output); `attentions` receives each block's
-   * probabilities when given.
+   * Embeddings, then blocks 0 … layers-1, then the final norm; also the residual streams in `keep` (-1: the
+   * embedding output, i: after block i) and, with `attentions`, every block's probabilities.
    */
-  private run(
+  private async run(
     inputs: ViTModelInputs,
     layers: number,
-    onHidden: (layer: number, state: ViTRunState) => void,
-    attentions: Tensor[] | null = null,
-  ): { lastHiddenState: Tensor } {
+    keep: ReadonlySet<number>,
+    attentions = false,
+  ): Promise<{ lastHiddenState: Tensor; hidden: Map<number, Tensor>; attentions: Tensor[] | null; grid: [number, number] }> {
     const config = this.config;
     const shape = checkPixelValues(inputs.pixelValues, config.numChannels);
-    const [batch, , height, width] = shape;
+    const [batch, channels, height, width] = shape;
     const interpolate = inputs.interpolatePosEncoding ?? false;
     const grid = this.embeddings.grid(height, width, interpolate);
-    const tokens = grid[0] * grid[1] + 1;
+    const patches = grid[0] * grid[1];
+    const tokens = patches + 1;
     const headMasks = headMaskPerLayer(inputs.headMask, config.numHiddenLayers, config.numAttentionHeads);
-    const mask = inputs.boolMaskedPos ? boolMaskValues(inputs.boolMaskedPos) : null;
-
-    const state = new ViTRunState(batch, grid, tokens, config);
-    this.embeddings.forward(inputs.pixelValues.data, shape, state.hidden, mask, interpolate);
-    onHidden(-1, state);
-    for (let i = 0; i < layers; i++) {
-      const probs = attentions ? Tensor.zeros([batch, config.numAttentionHeads, tokens, tokens]) : null;
-      if (probs) attentions?.push(probs);
-      this.encoder[i].forward(state.hidden, batch, tokens, state.block, {
-        implementation: this.attnImplementation,
-        headMask: headMasks[i],
-        probs: probs?.data,
-      });
-      onHidden(i, state);
+    const mask = inputs.boolMaskedPos ? Float32Array.from(boolMaskValues(inputs.boolMaskedPos)) : null;
+    if (mask && mask.length !== batch * patches) {
+      throw new RangeError(`boolMaskedPos has ${mask.length} entries, expected batch × patches = ${batch} × ${patches}`);
     }
-    const lastHiddenState = Tensor.zeros([batch, tokens, config.hiddenSize]);
-    this.layernorm.forward(state.hidden, batch * tokens, lastHiddenState.data);
-    return { lastHiddenState };
+    const image = channels * height * width;
+    const [ph, pw] = this.embeddings.patchEmbeddings.patch;
+    const result = await this.serial.run(() => runTransformer(this.state, {
+      what: 'ViTModel forward',
+      engine: this.engine,
+      batch, tokens, dim: config.hiddenSize, mlpDim: config.intermediateSize, heads: config.numAttentionHeads,
+      blocks: this.encoder, layers, implementation: this.attnImplementation, headMasks, keepHidden: keep, attentions,
+      embedScratch: patches * channels * ph * pw,
+      embed: (b0, n, out, scratch) => this.embeddings.forward(
+        inputs.pixelValues.data.subarray(b0 * image, (b0 + n) * image), [n, channels, height, width], out,
+        mask && mask.subarray(b0 * patches, (b0 + n) * patches), interpolate, scratch,
+      ),
+      finalNorm: (x, rows, out) => this.layernorm.forward(x, rows, out),
+    }));
+    return { ...result, grid };
   }
 }
 

@@ -1,4 +1,4 @@
-import { Tensor } from '@purevit/core';
+import { Tensor, type Arena } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { Linear } from '../../layers/linear.js';
 import { activationName } from '../../layers/mlp.js';
@@ -12,16 +12,16 @@ export class ViTPooler {
     readonly activation: ActivationName,
   ) {}
 
-  static async load(scope: WeightScope, config: ViTConfig): Promise<ViTPooler> {
-    const dense = await Linear.load(scope.pp('dense'), config.hiddenSize, config.poolerOutputSize);
+  static async load(arena: Arena, scope: WeightScope, config: ViTConfig): Promise<ViTPooler> {
+    const dense = await Linear.load(arena, scope.pp('dense'), config.hiddenSize, config.poolerOutputSize);
     return new ViTPooler(dense, activationName(config.poolerAct, 'pooler_act'));
   }
 
   /** cls [batch, hidden] → [batch, poolerOutputSize]. */
-  forward(cls: Tensor): Tensor {
+  async forward(cls: Tensor): Promise<Tensor> {
     const batch = cls.shape[0];
     const out = Tensor.zeros([batch, this.dense.outFeatures]);
-    this.dense.forward(cls.data, batch, out.data, this.activation);
+    await this.dense.forward(cls.data, batch, out.data, this.activation);
     return out;
   }
 }

@@ -1,0 +1,49 @@
+/**
+ * Creating engines, and the process-wide default engine that models use when they are given none.
+ */
+
+import { wasmSimdSupported } from '../wasm/kernel-module.js';
+import type { Engine, EngineOptions } from './engine.js';
+import { JsEngine } from './js-engine.js';
+import { WasmEngine } from './wasm-engine.js';
+
+/**
+ * An engine: `backend` 'wasm' (default where WebAssembly SIMD validates) or 'js'; `threads` (default: all
+ * hardware threads where memory can be shared, else 1); `relaxedSimd` (default: where the JS engine
+ * already validates it). `engine.describe()` tells what was actually obtained.
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const backend = options.backend ?? (wasmSimdSupported() ? 'wasm' : 'js');
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new RangeError(`createEngine: threads must be a positive integer, got ${JSON.stringify(options.threads)}`);
+  }
+  switch (backend) {
+    case 'js':
+      if (options.relaxedSimd) throw new Error('createEngine: relaxedSimd applies to the "wasm" backend only');
+      return new JsEngine();
+    case 'wasm':
+      if (!wasmSimdSupported()) throw new Error('createEngine: this JavaScript engine does not run WebAssembly SIMD; use backend "js"');
+      return WasmEngine.create(options);
+    default:
+      throw new Error(`createEngine: unknown backend ${JSON.stringify(backend)}; expected "wasm" or "js"`);
+  }
+}
+
+let defaultEngine: Promise<Engine> | null = null;
+
+/** The process-wide engine (created on first use with `createEngine()`'s defaults, or the one set). */
+export function getDefaultEngine(): Promise<Engine> {
+  if (!defaultEngine) {
+    const created = createEngine();
+    defaultEngine = created;
+    created.catch(() => {
+      if (defaultEngine === created) defaultEngine = null;
+    });
+  }
+  return defaultEngine;
+}
+
+/** Makes `engine` the default (null: the next `getDefaultEngine()` creates one again). It is not disposed here. */
+export function setDefaultEngine(engine: Engine | null): void {
+  defaultEngine = engine ? Promise.resolve(engine) : null;
+}
