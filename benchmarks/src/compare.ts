@@ -1,7 +1,7 @@
 /**
  * ViT-B/16 (224×224, fp32, 1000 classes) on purevit and its peers, back to back in one run, on the same
  * weights (the `purevit bench model` checkpoint) and the same input:
- *   purevit wasm (relaxed-SIMD FMA and plain SIMD128) and js backends — through `purevit bench model`;
+ *   purevit wasm (relaxed-SIMD FMA and plain SIMD128: --simd) and js backends — through `purevit bench model`;
  *   onnxruntime-node (native MLAS) and onnxruntime-web (WASM, in Node) — on an ONNX graph written from the
  *     same safetensors by ./peers/vit-onnx.ts;
  *   TensorFlow.js wasm and cpu — the same network from tf ops (./peers/vit-tfjs.ts);
@@ -154,10 +154,9 @@ async function runPurevit(system: System, task: ChildTask, cacheDir: string): Pr
     CLI_BIN, 'bench', 'model', '--models', 'vit_base', '--batch-sizes', String(task.batch), '--threads', String(task.threads), '--backend', backend,
     '--iterations', String(task.iterations), '--warmup', String(task.warmup), '--image-size', String(IMAGE_SIZE), '--cache-dir', cacheDir, '--json',
   ];
-  if (system === 'purevit-wasm-plain') args.push('--no-relaxed-simd');
+  if (backend === 'wasm') args.push('--simd', system === 'purevit-wasm-plain' ? 'plain' : 'relaxed');
   const report = JSON.parse(await runProcess(process.execPath, args)) as { results: ModelBenchResult[] };
   const r = report.results[0];
-  if (system === 'purevit-wasm-fma' && r.simd !== 'relaxed') throw new Error(`relaxed SIMD not in use (simd: ${r.simd})`);
   return {
     step_time: r.step_time, step_time_min: r.step_time_min, load_ms: r.load_ms, peak_rss_bytes: r.peak_rss_mb * 1e6, max_abs_diff: null,
     notes: `purevit ${r.backend}${r.simd ? ` simd ${r.simd}` : ''}, ${r.threads} thread(s), logits sum ${r.logits_sum}`, samples: r.samples_per_sec,

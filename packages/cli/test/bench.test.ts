@@ -27,6 +27,7 @@ describe('purevit bench: arguments', () => {
     await usageError(['latency'], 'unknown benchmark "latency" (attention, kernels or model)');
     await usageError(['model', 'attention'], 'expected one benchmark name, got 2: model attention');
     await usageError(['model', '--backend', 'gpu'], '--backend must be wasm or js, got "gpu"');
+    await usageError(['kernels', '--simd', 'avx'], '--simd must be relaxed or plain, got "avx"');
     await usageError(['model', '--models', 'vit_tiny,vit_huge'], 'unknown model "vit_huge" in --models (known: vit_tiny, vit_small, vit_base)');
     await usageError(['model', '--warmup', '-1'], '--warmup needs a value <n>');
     await usageError(['model', '--warmup', 'two'], '--warmup must be a non-negative integer, got "two"');
@@ -38,7 +39,7 @@ describe('purevit bench: arguments', () => {
   it('--help shows every option', async () => {
     const { code, stdout } = await cli(['bench', '--help']);
     expect(code).toBe(0);
-    for (const flag of ['json', 'out', 'threads', 'backend', 'iterations', 'warmup', 'models', 'batch-sizes', 'image-size', 'cache-dir', 'tokens', 'in-process']) {
+    for (const flag of ['json', 'out', 'threads', 'backend', 'simd', 'iterations', 'warmup', 'models', 'batch-sizes', 'image-size', 'cache-dir', 'tokens', 'in-process']) {
       expect(stdout).toContain(`--${flag}`);
     }
   });

@@ -6,7 +6,7 @@
  */
 
 import type { AttentionIO, AttentionShape } from '@purevit/core';
-import { openEngine, type BenchBackend } from './bench-engine.js';
+import { openEngine, type BenchBackend, type BenchSimd } from './bench-engine.js';
 import { MB, MemorySampler, formatTable, round, timeSteps } from './bench-stats.js';
 
 export type AttentionImpl = 'eager' | 'fused';
@@ -17,6 +17,7 @@ export interface AttentionBenchConfig {
   headDim: number;
   impl: AttentionImpl;
   backend: BenchBackend;
+  simd: BenchSimd | null;
   threads: number;
   warmup: number;
   iterations: number;
@@ -65,16 +66,17 @@ export function defaultAttentionIterations(tokens: number, heads: number, headDi
 
 export async function runAttentionConfig(config: AttentionBenchConfig): Promise<AttentionBenchResult> {
   const { tokens, heads, headDim } = config;
-  const engine = await openEngine(config.backend, config.threads);
+  const bench = await openEngine(config.backend, config.threads, config.simd);
+  const { engine, arena } = bench;
   try {
     const width = heads * headDim;
-    const qkv = engine.alloc(tokens * 3 * width); // [tokens, 3·width]  q | k | v, as the fused projection writes them
+    const qkv = arena.alloc(tokens * 3 * width); // [tokens, 3·width]  q | k | v, as the fused projection writes them
     let s = 12345;
     for (let i = 0; i < qkv.length; i++) {
       s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
       qkv[i] = (s / 2 ** 32 - 0.5) * 4;
     }
-    const out = engine.alloc(tokens * width); // [tokens, width]
+    const out = arena.alloc(tokens * width); // [tokens, width]
     const io: AttentionIO = {
       q: qkv, qOffset: 0, qRowStride: 3 * width, k: qkv, kOffset: width, kRowStride: 3 * width,
       v: qkv, vOffset: 2 * width, vRowStride: 3 * width, out, outRowStride: width,
@@ -109,7 +111,7 @@ export async function runAttentionConfig(config: AttentionBenchConfig): Promise<
       out_sum: round(out.reduce((a, b) => a + b, 0), 3),
     };
   } finally {
-    await engine.dispose();
+    await bench.dispose();
   }
 }
 

@@ -1,105 +1,54 @@
 /**
- * The compute engine a benchmark configuration runs on, through @purevit/core's engine API
- * (`createEngine({ backend, threads })`, `engine.createArena()`, the engine's async kernels,
- * `engine.describe()`, `engine.dispose()`). Looked up at run time, so the bench also runs on a core without
- * it: then only the plain-TypeScript kernels exist (backend "js", one thread, core's synchronous kernel
- * functions) and asking for "wasm" is an error naming the reason.
+ * The compute engine a benchmark configuration runs on: @purevit/core's `createEngine({ backend, threads,
+ * relaxedSimd })`, made the default engine for the configuration's life, with one arena for the
+ * benchmark's own buffers (engine memory, used in place by the kernels, as a model's run state is).
  */
 
-import * as core from '@purevit/core';
-import type { AttentionIO, AttentionShape } from '@purevit/core';
+import {
+  createEngine, enableRelaxedSimd, relaxedSimdSupported, setDefaultEngine, wasmSimdSupported, type Arena, type Engine, type EngineDescription,
+} from '@purevit/core';
 
 export type BenchBackend = 'wasm' | 'js';
 export const BENCH_BACKENDS: readonly BenchBackend[] = ['wasm', 'js'];
 
-/** What `Engine.describe()` returns. */
-export interface EngineDescription {
-  backend: BenchBackend;
-  simd: 'relaxed' | 'plain' | null;
-  threads: number;
-  sharedMemory: boolean;
-}
+/** The WASM GEMM: relaxed-SIMD FMA, or plain SIMD128 multiply + add. */
+export type BenchSimd = 'relaxed' | 'plain';
+export const BENCH_SIMD: readonly BenchSimd[] = ['relaxed', 'plain'];
 
-/** The part of core's Engine / Arena the benchmarks use. */
-interface CoreArena {
-  alloc(length: number): Float32Array;
-  prepareLinear(weight: Float32Array, bias: Float32Array | null, outFeatures: number, inFeatures: number): unknown;
-  dispose(): void;
-}
-interface CoreEngine {
-  describe(): EngineDescription;
-  createArena(options?: { bytes?: number }): CoreArena;
-  linear(x: Float32Array, rows: number, layer: unknown, out: Float32Array): Promise<void>;
-  attentionFused(io: AttentionIO, shape: AttentionShape): Promise<void>;
-  attentionEager(io: AttentionIO, shape: AttentionShape): Promise<void>;
-  dispose(): Promise<void>;
-}
-interface EngineApi {
-  createEngine(options: { backend?: BenchBackend; threads?: number }): Promise<CoreEngine>;
-  setDefaultEngine(engine: CoreEngine | null): void;
-}
-
-/** A running engine as the benchmarks see it: memory, the kernels they time, and the handle models take. */
 export interface BenchEngine {
+  readonly engine: Engine;
+  readonly arena: Arena;
   describe(): EngineDescription;
-  /** What model loaders take as `{ engine }` (undefined: the plain kernels, no engine API). */
-  readonly handle: unknown;
-  /** `length` zeroed floats in the engine's memory (used in place by its kernels). */
-  alloc(length: number): Float32Array;
-  prepareLinear(weight: Float32Array, bias: Float32Array | null, outFeatures: number, inFeatures: number): unknown;
-  linear(x: Float32Array, rows: number, layer: unknown, out: Float32Array): Promise<void>;
-  attentionEager(io: AttentionIO, shape: AttentionShape): Promise<void>;
-  attentionFused(io: AttentionIO, shape: AttentionShape): Promise<void>;
   dispose(): Promise<void>;
 }
 
-function engineApi(): EngineApi | null {
-  const exports = core as unknown as Record<string, unknown>;
-  return typeof exports.createEngine === 'function' && typeof exports.setDefaultEngine === 'function' ? (exports as unknown as EngineApi) : null;
-}
-
-/** The backends this build of @purevit/core offers, preferred first. */
+/** The backends this JavaScript engine runs, preferred first. */
 export function availableBackends(): BenchBackend[] {
-  const wasm = (core as unknown as { wasmSimdSupported?: () => boolean }).wasmSimdSupported;
-  return engineApi() && (wasm === undefined || wasm()) ? ['wasm', 'js'] : ['js'];
+  return wasmSimdSupported() ? ['wasm', 'js'] : ['js'];
 }
 
-/** Core's synchronous plain-TypeScript kernels, for a core without the engine API. */
-function plainKernels(): BenchEngine {
-  const description: EngineDescription = { backend: 'js', simd: null, threads: 1, sharedMemory: core.sharedMemoryAvailable() };
-  return {
-    describe: () => description,
-    handle: undefined,
-    alloc: (n) => core.allocFloat32(n),
-    prepareLinear: (w, b, o, i) => core.prepareLinear(w, b, o, i),
-    linear: async (x, rows, layer, out) => core.linear(x, rows, layer as core.LinearLayer, out),
-    attentionEager: async (io, shape) => core.attentionEager(io, shape),
-    attentionFused: async (io, shape) => core.attentionFused(io, shape),
-    dispose: async () => {},
-  };
-}
-
-/** Creates the engine (and makes it the default, which models fall back to) with one arena for the benchmark's buffers. */
-export async function openEngine(backend: BenchBackend, threads: number): Promise<BenchEngine> {
-  const api = engineApi();
-  if (!api) {
-    if (backend !== 'js') throw new Error(`the ${backend} backend is not in this build of @purevit/core (no createEngine): use --backend js`);
-    return plainKernels();
+/**
+ * Creates the engine and makes it the default. Relaxed SIMD is turned on first where that takes a flag
+ * (Node 20: V8's, before any module compiles; a configuration compiles its kernels only here) unless
+ * `simd` is 'plain'. 'relaxed' where it cannot be had is an error; null takes the best available.
+ */
+export async function openEngine(backend: BenchBackend, threads: number, simd: BenchSimd | null = null): Promise<BenchEngine> {
+  let relaxedSimd: boolean | undefined;
+  if (backend === 'wasm') {
+    const relaxedAvailable = simd !== 'plain' && (relaxedSimdSupported() || (await enableRelaxedSimd()));
+    if (simd === 'relaxed' && !relaxedAvailable) throw new Error('relaxed SIMD is not available in this JavaScript engine: use --simd plain');
+    if (simd !== null) relaxedSimd = simd === 'relaxed';
   }
-  const engine = await api.createEngine({ backend, threads });
-  api.setDefaultEngine(engine);
+  const engine = await createEngine({ backend, threads, relaxedSimd });
+  setDefaultEngine(engine);
   const arena = engine.createArena();
   return {
+    engine,
+    arena,
     describe: () => engine.describe(),
-    handle: engine,
-    alloc: (n) => arena.alloc(n),
-    prepareLinear: (w, b, o, i) => arena.prepareLinear(w, b, o, i),
-    linear: (x, rows, layer, out) => engine.linear(x, rows, layer, out),
-    attentionEager: (io, shape) => engine.attentionEager(io, shape),
-    attentionFused: (io, shape) => engine.attentionFused(io, shape),
     dispose: async () => {
       arena.dispose();
-      api.setDefaultEngine(null);
+      setDefaultEngine(null);
       await engine.dispose();
     },
   };

@@ -5,7 +5,7 @@
  */
 
 import { linearReference } from '@purevit/core';
-import { openEngine, type BenchBackend } from './bench-engine.js';
+import { openEngine, type BenchBackend, type BenchSimd } from './bench-engine.js';
 import { formatTable, round, timeSteps } from './bench-stats.js';
 
 export interface LinearShape {
@@ -24,6 +24,7 @@ export const VIT_B_LINEARS: readonly LinearShape[] = [
 
 export interface KernelsBenchConfig {
   backend: BenchBackend;
+  simd: BenchSimd | null;
   threads: number;
   /** Rows per call: 197 × batch. */
   rows: number[];
@@ -69,7 +70,8 @@ export function defaultKernelIterations(gflop: number): { warmup: number; iterat
 }
 
 export async function runKernelsConfig(config: KernelsBenchConfig): Promise<KernelsBenchResult[]> {
-  const engine = await openEngine(config.backend, config.threads);
+  const bench = await openEngine(config.backend, config.threads, config.simd);
+  const { engine, arena } = bench;
   try {
     const d = engine.describe();
     const results: KernelsBenchResult[] = [];
@@ -78,11 +80,11 @@ export async function runKernelsConfig(config: KernelsBenchConfig): Promise<Kern
       for (const shape of shapes) {
         const { inFeatures: k, outFeatures: n } = shape;
         const gflop = (2 * rows * k * n) / 1e9;
-        const x = random(engine.alloc(rows * k), 1); // [rows, in], in engine memory as a model's activations
+        const x = random(arena.alloc(rows * k), 1); // [rows, in], in engine memory as a model's activations
         const weight = random(new Float32Array(n * k), 2); // [out, in], torch layout
         const bias = random(new Float32Array(n), 3); // [out]
-        const out = engine.alloc(rows * n); // [rows, out]
-        const layer = engine.prepareLinear(weight, bias, n, k);
+        const out = arena.alloc(rows * n); // [rows, out]
+        const layer = arena.prepareLinear(weight, bias, n, k);
         const defaults = defaultKernelIterations(gflop);
         const warmup = config.warmup ?? defaults.warmup;
         const iterations = config.iterations ?? defaults.iterations;
@@ -103,7 +105,7 @@ export async function runKernelsConfig(config: KernelsBenchConfig): Promise<Kern
     }
     return results;
   } finally {
-    await engine.dispose();
+    await bench.dispose();
   }
 }
 

@@ -5,9 +5,9 @@
  */
 
 import { Tensor } from '@purevit/core';
-import { ViTForImageClassification, type ViTForImageClassificationLoadOptions } from '@purevit/models';
+import { ViTForImageClassification } from '@purevit/models';
 import { benchModelSpec, benchPixels, macsPerImage, parameterCount, type BenchModelSpec } from './bench-checkpoint.js';
-import { openEngine, type BenchBackend } from './bench-engine.js';
+import { openEngine, type BenchBackend, type BenchSimd } from './bench-engine.js';
 import { MB, MemorySampler, formatTable, round, timeSteps } from './bench-stats.js';
 
 export interface ModelBenchConfig {
@@ -17,6 +17,7 @@ export interface ModelBenchConfig {
   imageSize: number;
   batch: number;
   backend: BenchBackend;
+  simd: BenchSimd | null;
   threads: number;
   warmup: number;
   iterations: number;
@@ -68,12 +69,11 @@ export function timmModelName(spec: BenchModelSpec, imageSize: number): string {
 export async function runModelConfig(config: ModelBenchConfig): Promise<ModelBenchResult> {
   const spec = benchModelSpec(config.model);
   const memory = new MemorySampler();
-  const engine = await openEngine(config.backend, config.threads);
+  const bench = await openEngine(config.backend, config.threads, config.simd);
+  const engine = bench.engine;
   try {
     const t0 = performance.now();
-    // { engine } as the engine API's model loaders take it (none on a core without the engine API).
-    const options = (engine.handle === undefined ? {} : { engine: engine.handle }) as ViTForImageClassificationLoadOptions;
-    const model = await ViTForImageClassification.fromPretrained(config.dir, options);
+    const model = await ViTForImageClassification.fromPretrained(config.dir, { engine });
     const loadMs = performance.now() - t0;
     memory.sample();
     const { batch, imageSize } = config;
@@ -90,7 +90,7 @@ export async function runModelConfig(config: ModelBenchConfig): Promise<ModelBen
     const peak = memory.peak();
     const out = logits as Tensor | null;
     const logitsSum = out ? out.data.reduce((a, b) => a + b, 0) : NaN;
-    (model as { dispose?: () => unknown }).dispose?.();
+    await model.dispose();
     const gmacs = macsPerImage(spec, imageSize) / 1e9;
     const samplesPerSec = (batch * 1000) / timing.median;
     const d = engine.describe();
@@ -120,7 +120,7 @@ export async function runModelConfig(config: ModelBenchConfig): Promise<ModelBen
       logits_sum: round(logitsSum, 4),
     };
   } finally {
-    await engine.dispose();
+    await bench.dispose();
   }
 }
 

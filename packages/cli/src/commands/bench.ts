@@ -13,7 +13,7 @@ import {
   DEFAULT_ATTENTION_TOKENS, defaultAttentionIterations, formatAttentionResults, runAttentionConfig, type AttentionBenchConfig, type AttentionBenchResult,
 } from './bench-attention.js';
 import { BENCH_MODELS, benchModelSpec, defaultCacheDir, ensureBenchCheckpoint } from './bench-checkpoint.js';
-import { BENCH_BACKENDS, availableBackends, type BenchBackend } from './bench-engine.js';
+import { BENCH_BACKENDS, BENCH_SIMD, availableBackends, type BenchBackend, type BenchSimd } from './bench-engine.js';
 import { formatKernelsResults, runKernelsConfig, type KernelsBenchConfig, type KernelsBenchResult } from './bench-kernels.js';
 import { defaultModelIterations, formatModelResults, runModelConfig, type ModelBenchConfig, type ModelBenchResult } from './bench-model.js';
 import { childConfig, machineInfo, parseIntegerList, runInChild, type MachineInfo } from './bench-stats.js';
@@ -34,6 +34,7 @@ export interface BenchReport {
 
 interface BenchOptions {
   backends: BenchBackend[];
+  simd: BenchSimd | null;
   threads: number[];
   warmup: number | null;
   iterations: number | null;
@@ -59,6 +60,10 @@ function parseOptions(args: ParsedArgs, ctx: CommandContext): BenchOptions {
   if (backend !== undefined && !(BENCH_BACKENDS as readonly string[]).includes(backend)) {
     throw new UsageError(`--backend must be ${BENCH_BACKENDS.join(' or ')}, got ${JSON.stringify(backend)}`, ctx.usage);
   }
+  const simd = stringFlag(args, 'simd');
+  if (simd !== undefined && !(BENCH_SIMD as readonly string[]).includes(simd)) {
+    throw new UsageError(`--simd must be ${BENCH_SIMD.join(' or ')}, got ${JSON.stringify(simd)}`, ctx.usage);
+  }
   const warmupText = stringFlag(args, 'warmup');
   if (warmupText !== undefined && !/^\d+$/.test(warmupText)) throw new UsageError(`--warmup must be a non-negative integer, got ${JSON.stringify(warmupText)}`, ctx.usage);
   const models = (stringFlag(args, 'models') ?? BENCH_MODELS.map((m) => m.name).join(',')).split(',').map((s) => s.trim());
@@ -70,6 +75,8 @@ function parseOptions(args: ParsedArgs, ctx: CommandContext): BenchOptions {
   const threads = numberFlag(args, 'threads');
   return {
     backends: backend !== undefined ? [backend as BenchBackend] : [availableBackends()[0]],
+    // The CLI's global --no-relaxed-simd means plain too.
+    simd: simd !== undefined ? (simd as BenchSimd) : args.flags.get('no-relaxed-simd') === true ? 'plain' : null,
     threads: threads !== undefined ? [threads] : [...new Set([1, availableParallelism()])],
     warmup: warmupText !== undefined ? Number(warmupText) : null,
     iterations: numberFlag(args, 'iterations') ?? null,
@@ -100,7 +107,7 @@ async function benchAttention(options: BenchOptions, tick: () => void): Promise<
         const defaults = defaultAttentionIterations(tokens, 12, 64);
         for (const impl of ['eager', 'fused'] as const) {
           configs.push({
-            tokens, heads: 12, headDim: 64, impl, backend, threads,
+            tokens, heads: 12, headDim: 64, impl, backend, simd: options.simd, threads,
             warmup: options.warmup ?? defaults.warmup, iterations: options.iterations ?? defaults.iterations,
           });
         }
@@ -115,7 +122,7 @@ async function benchKernels(options: BenchOptions, tick: () => void): Promise<Ke
   for (const backend of options.backends) {
     for (const threads of threadsFor(backend, options.threads)) {
       configs.push({
-        backend, threads, rows: (options.batchSizes ?? [1]).map((b) => 197 * b),
+        backend, simd: options.simd, threads, rows: (options.batchSizes ?? [1]).map((b) => 197 * b),
         warmup: options.warmup, iterations: options.iterations, shapes: null,
       });
     }
@@ -133,7 +140,7 @@ async function benchModel(options: BenchOptions, tick: () => void): Promise<Mode
         for (const batch of options.batchSizes ?? [1, 8]) {
           const defaults = defaultModelIterations(spec, options.imageSize, batch);
           configs.push({
-            model: name, dir: checkpoint.dir, weightBytes: checkpoint.weightBytes, imageSize: options.imageSize, batch, backend, threads,
+            model: name, dir: checkpoint.dir, weightBytes: checkpoint.weightBytes, imageSize: options.imageSize, batch, backend, simd: options.simd, threads,
             warmup: options.warmup ?? defaults.warmup, iterations: options.iterations ?? defaults.iterations,
           });
         }
@@ -193,7 +200,7 @@ async function runChild(kind: BenchKind, config: unknown, ctx: CommandContext): 
 export const bench: Command = {
   name: 'bench',
   summary: 'benchmarks: attention (eager vs fused), linear kernels, ViT-Ti/S/B models',
-  synopsis: 'purevit bench [attention|kernels|model] [--json] [--threads N] [--backend wasm|js] [--iterations N] [--warmup N] [--models vit_tiny,vit_small,vit_base] [--out file.json]',
+  synopsis: 'purevit bench [attention|kernels|model] [--json] [--threads N] [--backend wasm|js] [--simd relaxed|plain] [--iterations N] [--warmup N] [--models vit_tiny,vit_small,vit_base] [--out file.json]',
   description: [
     'Measures purevit on this machine; without a benchmark name, all three in turn.',
     '  attention  eager vs fused attention on ViT-B heads (12 x 64) at 197, 577, 1025 and 4097 tokens: time and peak memory',
@@ -208,6 +215,7 @@ export const bench: Command = {
     out: { type: 'string', placeholder: '<file.json>', description: 'also write the JSON report to this file', short: 'o' },
     threads: { type: 'positive-integer', placeholder: '<n>', description: 'run at this thread count only (default: 1 and all cores)' },
     backend: { type: 'string', placeholder: '<wasm|js>', description: 'kernel backend (default: the fastest available)' },
+    simd: { type: 'string', placeholder: '<relaxed|plain>', description: 'wasm GEMM: relaxed-SIMD FMA or plain SIMD128 (default: relaxed where available)' },
     iterations: { type: 'positive-integer', placeholder: '<n>', description: 'timed steps per configuration (default: scaled to the work)' },
     warmup: { type: 'string', placeholder: '<n>', description: 'untimed steps before them (default 1 or 2)' },
     models: { type: 'string', placeholder: '<list>', description: 'model: which of vit_tiny,vit_small,vit_base (default all)' },
