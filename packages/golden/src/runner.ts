@@ -48,13 +48,16 @@ export async function runCase(goldenCase: GoldenCase): Promise<CaseResult> {
   return { ...outcome, name: goldenCase.name, kind: goldenCase.kind, seconds: (performance.now() - start) / 1000 };
 }
 
-/** `vit_model_basic  model  PASS  worst 0.0421  (eager 0.0421, fused 0.0398)  0.3 s`, plus detail lines on failure. */
+/**
+ * `vit_act_relu  model  PASS  worst ratio 0.0421  (js: eager 0.0421 fused 0.0398; wasm: eager … fused …; …)  0.3 s`,
+ * plus detail lines on failure. Variants "engine/implementation" are grouped by engine.
+ */
 export function formatResult(r: CaseResult, nameWidth = 32, verbose = false): string {
   const status = r.status === 'pass' ? 'PASS' : r.status === 'fail' ? 'FAIL' : 'SKIP';
   const head = `${r.name.padEnd(nameWidth)}  ${r.kind.padEnd(15)}  ${status}`;
   if (r.status === 'skip') return `${head}  (${r.message ?? 'skipped'})`;
   const ratio = r.worstRatio === null ? '-' : formatRatio(r.worstRatio);
-  const variants = r.variants.length > 1 ? `  (${r.variants.map((v) => `${v.label} ${formatRatio(v.worstRatio)}`).join(', ')})` : '';
+  const variants = r.variants.length > 1 ? `  (${groupVariants(r.variants)})` : '';
   const lines = [`${head}  worst ratio ${ratio}${variants}  ${r.seconds.toFixed(1)} s`];
   if (r.message) lines.push(`    ${r.message}`);
   if (r.status === 'fail' || verbose) {
@@ -68,6 +71,18 @@ export function formatResult(r: CaseResult, nameWidth = 32, verbose = false): st
     }
   }
   return lines.join('\n');
+}
+
+/** "js: eager 0.0421 fused 0.0398; wasm: …; processor 0.0000": labels "a/b" grouped under "a". */
+function groupVariants(variants: CaseResult['variants']): string {
+  const groups = new Map<string, string[]>();
+  for (const v of variants) {
+    const slash = v.label.indexOf('/');
+    const [group, item] = slash < 0 ? [v.label, ''] : [v.label.slice(0, slash), v.label.slice(slash + 1)];
+    const entry = `${item ? `${item} ` : ''}${formatRatio(v.worstRatio)}`;
+    groups.set(group, [...(groups.get(group) ?? []), entry]);
+  }
+  return [...groups].map(([group, entries]) => (entries.length === 1 && !entries[0].includes(' ') ? `${group} ${entries[0]}` : `${group}: ${entries.join(' ')}`)).join('; ');
 }
 
 export function formatRatio(ratio: number): string {

@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { discoverCases, formatResult, runGolden, type RunSummary } from '../src/index.js';
+import { discoverCases, formatResult, goldenEngines, runGolden, type RunSummary } from '../src/index.js';
 
 const GOLDEN = fileURLToPath(new URL('../../../golden/', import.meta.url));
+/** Engines golden model cases run on: the TypeScript kernels, and the WASM ones (plain SIMD, and FMA: Node 20 enables it by flag in this process). */
+const MODEL_ENGINES = ['js', 'wasm', 'wasm-fma'];
+const variantLabels = (impls: readonly string[]): string[] => MODEL_ENGINES.flatMap((e) => impls.map((i) => `${e}/${i}`));
 
 describe('the golden fixtures in golden/', () => {
   it('discovers exactly the cases golden/index.json lists', async () => {
@@ -29,13 +33,13 @@ describe('the golden fixtures in golden/', () => {
       const labels = r.variants.map((v) => v.label);
       const eagerOnly = ['vit_model_basic', 'vit_head_mask_1d', 'vit_head_mask_2d'].includes(r.name);
       const processorCheck = r.name === 'vit_tiny_224_fp16' ? ['processor'] : [];
-      expect(labels, r.name).toEqual([...(eagerOnly ? ['eager'] : ['eager', 'fused']), ...processorCheck]);
+      expect(labels, r.name).toEqual([...variantLabels(eagerOnly ? ['eager'] : ['eager', 'fused']), ...processorCheck]);
       // Every output tensor of case.json was compared.
       for (const v of r.variants) expect(v.comparisons.length, r.name).toBeGreaterThan(0);
     }
   });
 
-  it('runs every timm_* model case (none skipped): timm ViTs with both attention implementations, ResNets once', async () => {
+  it('runs every timm_* model case (none skipped): timm ViTs with both attention implementations, ResNets once per engine', async () => {
     const timm = summary.results.filter((r) => r.name.startsWith('timm_') && r.kind === 'model');
     expect(timm.length).toBe(19);
     for (const r of timm) {
@@ -43,16 +47,22 @@ describe('the golden fixtures in golden/', () => {
       expect(r.worstRatio, r.name).toBeLessThanOrEqual(1);
       const json = JSON.parse(await readFile(`${GOLDEN}${r.name}/case.json`, 'utf8')) as { outputs: Record<string, string | string[]> };
       const tensors = Object.values(json.outputs).flat().length;
-      expect(r.variants.map((v) => v.label), r.name).toEqual(r.name.startsWith('timm_resnet') ? ['fused'] : ['eager', 'fused']);
+      expect(r.variants.map((v) => v.label), r.name).toEqual(r.name.startsWith('timm_resnet') ? MODEL_ENGINES : variantLabels(['eager', 'fused']));
       // Every output tensor of case.json was compared (hidden_states item by item).
       for (const v of r.variants) expect(v.comparisons.length, r.name).toBe(tensors);
     }
   });
 
-  it('runs every kernel case against every kernel implementation', () => {
+  it('runs every kernel case against every kernel implementation: the references and every engine (WASM on 1 and 2 threads, plain and FMA)', async () => {
     const kernels = summary.results.find((r) => r.kind === 'kernel');
     expect(kernels?.status).toBe('pass');
-    expect(kernels?.variants.map((v) => v.label)).toEqual(['reference', 'fast']);
+    expect(kernels?.variants.map((v) => v.label)).toEqual(['reference', 'js', 'wasm-1t', 'wasm', 'wasm-fma']);
+    expect((await goldenEngines()).map((e) => [e.label, e.engine.describe()])).toEqual([
+      ['js', { backend: 'js', simd: null, threads: 1, sharedMemory: true }],
+      ['wasm-1t', { backend: 'wasm', simd: 'plain', threads: 1, sharedMemory: true }],
+      ['wasm', { backend: 'wasm', simd: 'plain', threads: availableParallelism(), sharedMemory: true }],
+      ['wasm-fma', { backend: 'wasm', simd: 'relaxed', threads: availableParallelism(), sharedMemory: true }],
+    ]);
     // 41 torch.nn.functional ops; attention runs as several variants, patch convs through patchEmbed too.
     for (const v of kernels!.variants) expect(v.comparisons.length, v.label).toBeGreaterThanOrEqual(41);
   });

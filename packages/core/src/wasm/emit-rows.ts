@@ -41,20 +41,24 @@ function emitLayerNorm(mod: ModuleBuilder): void {
   mod.function('layer_norm', [i32, i32, i32, i32, i32, f32, i32], [], (f) => {
     const [x, rows, dim, weight, bias, eps, out] = f.paramList();
     const r = f.local(i32), j = f.local(i32), dimVec = f.local(i32), rowBytes = f.local(i32);
-    const acc = f.local(v128), meanV = f.local(v128), rstdV = f.local(v128), y = f.local(v128);
-    const sum = f.local(f32), mean = f.local(f32), rstd = f.local(f32), d = f.local(f32);
+    const acc = f.local(v128), meanV = f.local(v128), rstdV = f.local(v128), y = f.local(v128), pivotV = f.local(v128);
+    const sum = f.local(f32), mean = f.local(f32), rstd = f.local(f32), d = f.local(f32), pivot = f.local(f32);
     f.get(dim).i32Const(-4).i32And().set(dimVec);
     f.get(dim).i32Const(2).i32Shl().set(rowBytes);
 
     f.forRange(r, (g) => g.i32Const(0), (g) => g.get(rows), 1, () => {
-      // mean
+      // mean = x[0] + Σ(x - x[0]) / dim (shifted data): a constant row gets its value exactly, so its
+      // deviations are 0 and the output is exactly the bias whatever eps; a row with a large mean keeps its
+      // small deviations (x - x[0] is exact for nearby values).
+      f.get(dim).if(() => void f.get(x).f32Load().set(pivot), () => void f.f32Const(0).set(pivot));
+      f.get(pivot).f32x4Splat().set(pivotV);
       f.f32x4Const(0).set(acc);
       f.f32Const(0).set(sum);
       emitRowLoop(f, j, dimVec, dim,
-        () => f.get(acc).ap(at(f, x, j).v128Load()).f32x4Add().set(acc),
-        () => f.get(sum).ap(at(f, x, j).f32Load()).f32Add().set(sum));
+        () => f.get(acc).ap(at(f, x, j).v128Load().get(pivotV).f32x4Sub()).f32x4Add().set(acc),
+        () => f.get(sum).ap(at(f, x, j).f32Load().get(pivot).f32Sub()).f32Add().set(sum));
       emitHorizontal(f, acc, 'add');
-      f.get(sum).f32Add().get(dim).f32ConvertI32S().f32Div().tee(mean).f32x4Splat().set(meanV);
+      f.get(sum).f32Add().get(dim).f32ConvertI32S().f32Div().get(pivot).f32Add().tee(mean).f32x4Splat().set(meanV);
       // variance of the centred row (two passes over a row in L1: no cancellation)
       f.f32x4Const(0).set(acc);
       f.f32Const(0).set(sum);

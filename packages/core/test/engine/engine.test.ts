@@ -212,6 +212,27 @@ describe('engine kernels vs the references', () => {
     );
   });
 
+  it('layerNorm of a constant row is exactly the bias, whatever eps; a row with a large mean keeps its small deviations', async () => {
+    const dim = 67;
+    const weight = randomArray(dim, 5), bias = randomArray(dim, 6);
+    const x = new Float32Array(3 * dim);
+    x.fill(3.7, 0, dim);
+    const wobble = randomArray(dim, 7, 0.1);
+    for (let j = 0; j < dim; j++) x[dim + j] = 300 + wobble[j];
+    x.fill(-1e30, 2 * dim, 3 * dim);
+    const want = new Float32Array(3 * dim);
+    layerNormReference(x, 3, dim, weight, bias, 1e-12, want);
+    await acrossLanes(async (lane) => {
+      const out = lane.arena.alloc(3 * dim);
+      await lane.engine.layerNorm(lane.arena.copy(x), 3, dim, weight, bias, 1e-12, out);
+      return out.slice();
+    }, (got, lane) => {
+      expect(Array.from(got.subarray(0, dim)), lane.name).toEqual(Array.from(bias));
+      expect(Array.from(got.subarray(2 * dim)), lane.name).toEqual(Array.from(bias));
+      expectClose(got.subarray(dim, 2 * dim), want.subarray(dim, 2 * dim), 1e-3, 1e-3, `${lane.name} large mean`);
+    });
+  });
+
   it('activations by config name (WASM epilogue ones and TypeScript-only ones)', async () => {
     const names: ActivationName[] = ['gelu', 'gelu_new', 'quick_gelu', 'relu', 'silu', 'sigmoid', 'tanh', 'mish', 'relu6'];
     for (const name of names) {

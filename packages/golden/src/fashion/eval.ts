@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Engine, EngineDescription } from '@purevit/core';
 import { ViTImageProcessor, type RgbImage } from '@purevit/image';
 import { ViTForImageClassification } from '@purevit/models';
 import { IoFile } from '../io.js';
@@ -23,6 +24,8 @@ export interface FashionEvalOptions {
   /** Evaluate test images 0, stride, 2·stride, … (1 = all 10,000). */
   stride?: number;
   batchSize?: number;
+  /** Engine to run the model on (default: the default engine). */
+  engine?: Engine;
 }
 
 export interface Disagreement {
@@ -46,6 +49,8 @@ export interface FashionEvalReport {
   pytorchFp32LogitError: number;
   disagreements: Disagreement[];
   seconds: number;
+  /** What ran the model. */
+  engine: EngineDescription;
   ok: boolean;
 }
 
@@ -79,7 +84,7 @@ export async function evaluateFashion(options: FashionEvalOptions): Promise<Fash
   }
 
   const processor = await ViTImageProcessor.fromPretrained(modelDir);
-  const model = await ViTForImageClassification.fromPretrained(modelDir);
+  const model = await ViTForImageClassification.fromPretrained(modelDir, { engine: options.engine });
   const classes = model.config.numLabels;
   const indices = Array.from({ length: Math.ceil(count / stride) }, (_, i) => i * stride);
 
@@ -106,6 +111,8 @@ export async function evaluateFashion(options: FashionEvalOptions): Promise<Fash
     });
   }
   const seconds = (performance.now() - start) / 1000;
+  const engine = model.engine.describe();
+  await model.dispose();
 
   const disagreements = ours
     .filter(({ index, predicted }) => BigInt(predicted) !== refPredicted[index])
@@ -123,6 +130,7 @@ export async function evaluateFashion(options: FashionEvalOptions): Promise<Fash
     pytorchFp32LogitError,
     disagreements,
     seconds,
+    engine,
     ok: disagreements.every((d) => d.explained),
   };
 }
@@ -165,7 +173,8 @@ export function formatFashionReport(r: FashionEvalReport, dataDir: string): stri
         `${d.explained ? '<' : '>='} our logit error ${r.maxLogitError.toExponential(2)}: ${d.explained ? 'explained' : 'NOT EXPLAINED'}`,
     );
   }
-  lines.push(`time: ${r.seconds.toFixed(1)} s (${(r.images / r.seconds).toFixed(0)} images/s)`);
+  const e = r.engine;
+  lines.push(`time: ${r.seconds.toFixed(1)} s (${(r.images / r.seconds).toFixed(0)} images/s; ${e.backend}${e.simd ? ` ${e.simd} SIMD` : ''}, ${e.threads} thread${e.threads === 1 ? '' : 's'})`);
   lines.push(r.ok ? 'OK' : 'FAILED: a disagreement is not explained by PyTorch\'s margin');
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@ import type { GoldenCase } from '../case.js';
 import { IoFile } from '../io.js';
 import { judge, type CaseOutcome, type VariantResult } from '../outcome.js';
 import { compareTensor, worstRatio, type Comparison } from '../tolerance.js';
-import { KERNEL_IMPLEMENTATIONS, type AttentionKernel, type KernelImplementation } from './kernel-implementations.js';
+import { kernelImplementations, type AttentionKernel, type KernelImplementation } from './kernel-implementations.js';
 
 export interface KernelOp {
   name: string;
@@ -45,14 +45,14 @@ export async function runKernelCase(goldenCase: GoldenCase): Promise<CaseOutcome
     }
   }
   const variants: VariantResult[] = [];
-  for (const [label, impl] of Object.entries(KERNEL_IMPLEMENTATIONS)) {
+  for (const [label, impl] of Object.entries(await kernelImplementations())) {
     const comparisons: Comparison[] = [];
     for (const op of ops) {
       const expected = await io.tensor(op.output);
       const inputs = inputsOf(op, tensors);
       let outputs: Record<string, Float32Array>;
       try {
-        outputs = runOp(impl, op, inputs);
+        outputs = await runOp(impl, op, inputs);
       } catch (err) {
         comparisons.push({ name: op.name, maxError: Infinity, bound: 0, ratio: Infinity, problem: (err as Error).message });
         continue;
@@ -91,7 +91,7 @@ function inputsOf(op: KernelOp, tensors: ReadonlyMap<string, { data: Float32Arra
 }
 
 /** Runs one op with one implementation; the outputs keyed by variant ('' for the op itself). */
-function runOp(impl: KernelImplementation, op: KernelOp, input: KernelInputs): Record<string, Float32Array> {
+async function runOp(impl: KernelImplementation, op: KernelOp, input: KernelInputs): Promise<Record<string, Float32Array>> {
   const p = op.params;
   const size = op.output_shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(size);
@@ -99,24 +99,24 @@ function runOp(impl: KernelImplementation, op: KernelOp, input: KernelInputs): R
     case 'torch.nn.functional.interpolate': {
       const [outH, outW] = p.size as number[];
       const mode = p.mode as 'nearest' | 'bilinear' | 'bicubic';
-      impl.interpolate(input.f32('input'), input.shape('input'), outH, outW, {
+      await impl.interpolate(input.f32('input'), input.shape('input'), outH, outW, {
         mode, alignCorners: (p.align_corners as boolean | undefined) ?? false, antialias: (p.antialias as boolean | undefined) ?? false,
       }, out);
       return { '': out };
     }
     case 'torch.nn.functional.gelu':
-      (p.approximate === 'tanh' ? impl.geluTanh : impl.geluErf)(input.f32('input'), out);
+      await (p.approximate === 'tanh' ? impl.geluTanh : impl.geluErf)(input.f32('input'), out);
       return { '': out };
     case 'torch.nn.functional.layer_norm': {
       const [dim] = p.normalized_shape as number[];
-      impl.layerNorm(input.f32('input'), size / dim, dim, input.optional('weight'), input.optional('bias'), p.eps as number, out);
+      await impl.layerNorm(input.f32('input'), size / dim, dim, input.optional('weight'), input.optional('bias'), p.eps as number, out);
       return { '': out };
     }
     case 'torch.nn.functional.softmax': {
       if (p.dim !== -1) throw new Error(`softmax over dim ${String(p.dim)} is not supported (last axis only)`);
       const shape = input.shape('input');
       const cols = shape[shape.length - 1];
-      impl.softmax(input.f32('input'), size / cols, cols, out);
+      await impl.softmax(input.f32('input'), size / cols, cols, out);
       return { '': out };
     }
     case 'torch.nn.functional.conv2d':
@@ -141,7 +141,7 @@ function runOp(impl: KernelImplementation, op: KernelOp, input: KernelInputs): R
       return { '': out };
     case 'torch.nn.functional.linear': {
       const [outFeatures, inFeatures] = input.shape('weight');
-      impl.linear(input.f32('input'), size / outFeatures, input.f32('weight'), input.optional('bias'), outFeatures, inFeatures, out);
+      await impl.linear(input.f32('input'), size / outFeatures, input.f32('weight'), input.optional('bias'), outFeatures, inFeatures, out);
       return { '': out };
     }
     case 'torch.nn.functional.cross_entropy': {
@@ -153,27 +153,27 @@ function runOp(impl: KernelImplementation, op: KernelOp, input: KernelInputs): R
       if (!op.op.startsWith('scaled_dot_product_attention')) throw new Error(`op ${op.op} has no runner`);
       const result: Record<string, Float32Array> = {};
       for (const [variant, kernel] of Object.entries(impl.attention)) {
-        result[variant] = runAttention(kernel, input.f32('query'), input.f32('key'), input.f32('value'), input.shape('query'), p.scale as number);
+        result[variant] = await runAttention(kernel, input.f32('query'), input.f32('key'), input.f32('value'), input.shape('query'), p.scale as number);
       }
       return result;
     }
   }
 }
 
-function runConv(impl: KernelImplementation, op: KernelOp, input: KernelInputs, out: Float32Array): Record<string, Float32Array> {
+async function runConv(impl: KernelImplementation, op: KernelOp, input: KernelInputs, out: Float32Array): Promise<Record<string, Float32Array>> {
   const p = op.params;
   const xShape = input.shape('input');
   const wShape = input.shape('weight');
   const options = { stride: p.stride as number, padding: p.padding as number, dilation: p.dilation as number, groups: p.groups as number };
   const shape = conv2dOutputShape(xShape, wShape, options);
   if (shape.join() !== op.output_shape.join()) throw new Error(`conv2dOutputShape gives [${shape.join(',')}], expected [${op.output_shape.join(',')}]`);
-  impl.conv2d(input.f32('input'), xShape, input.f32('weight'), wShape, input.optional('bias'), out, options);
+  await impl.conv2d(input.f32('input'), xShape, input.f32('weight'), wShape, input.optional('bias'), out, options);
   const isPatchConv = options.stride === wShape[2] && wShape[2] === wShape[3] && options.padding === 0 && options.dilation === 1 && options.groups === 1;
   if (!isPatchConv) return { '': out };
   // The patch-embedding path writes tokens [N, gh·gw, O]; transpose back to NCHW to compare.
   const [n, o, gh, gw] = op.output_shape;
   const tokens = new Float32Array(out.length);
-  impl.patchEmbed(input.f32('input'), xShape, input.f32('weight'), input.optional('bias'), options.stride, tokens);
+  await impl.patchEmbed(input.f32('input'), xShape, input.f32('weight'), input.optional('bias'), options.stride, tokens);
   const nchw = new Float32Array(out.length);
   for (let b = 0; b < n; b++)
     for (let t = 0; t < gh * gw; t++) for (let c = 0; c < o; c++) nchw[(b * o + c) * gh * gw + t] = tokens[(b * gh * gw + t) * o + c];
@@ -181,7 +181,7 @@ function runConv(impl: KernelImplementation, op: KernelOp, input: KernelInputs, 
 }
 
 /** q, k, v [B, H, N, D] → one fused token-major qkv buffer [B·N, 3·H·D] (as a qkv projection writes it) → [B, H, N, D]. */
-function runAttention(kernel: AttentionKernel, q: Float32Array, k: Float32Array, v: Float32Array, dims: readonly number[], scale: number): Float32Array {
+async function runAttention(kernel: AttentionKernel, q: Float32Array, k: Float32Array, v: Float32Array, dims: readonly number[], scale: number): Promise<Float32Array> {
   const [batch, heads, n, headDim] = dims;
   const width = heads * headDim;
   const qkv = new Float32Array(batch * n * 3 * width);
@@ -202,7 +202,7 @@ function runAttention(kernel: AttentionKernel, q: Float32Array, k: Float32Array,
     v: qkv, vOffset: 2 * width, vRowStride: 3 * width,
     out, outRowStride: width,
   };
-  kernel(io, { batch, heads, queryLen: n, keyLen: n, headDim, scale });
+  await kernel(io, { batch, heads, queryLen: n, keyLen: n, headDim, scale });
   const result = new Float32Array(out.length);
   for (let b = 0; b < batch; b++)
     for (let h = 0; h < heads; h++)

@@ -6,7 +6,7 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Tensor } from '@purevit/core';
+import { Tensor, type Engine } from '@purevit/core';
 import {
   TimmWrapperForImageClassification,
   TimmWrapperModel,
@@ -34,23 +34,28 @@ export interface LoadedModel {
    */
   implementations?: readonly AttentionImplementation[];
   run(inputs: CaseInputs, forwardKwargs: Record<string, unknown>): Promise<ModelOutputs>;
+  /** Frees the model's engine memory. */
+  dispose(): Promise<void>;
 }
 
 export interface ModelAdapter {
-  /** `json`, when given, is the whole case.json (TimmWrapper adapters check expected_config and state_dict_key_prefix). */
-  load(modelDir: string, initKwargs: Record<string, unknown>, json?: CaseJson): Promise<LoadedModel>;
+  /**
+   * Loads onto `engine` (default: the default engine). `json`, when given, is the whole case.json (TimmWrapper
+   * adapters check expected_config and state_dict_key_prefix).
+   */
+  load(modelDir: string, initKwargs: Record<string, unknown>, json?: CaseJson, engine?: Engine): Promise<LoadedModel>;
 }
 
 export const MODEL_CLASSES: Record<string, ModelAdapter> = {
   ViTModel: {
-    async load(dir, init) {
-      const model = await ViTModel.fromPretrained(dir, vitInitOptions(init, ['add_pooling_layer', 'use_mask_token']));
+    async load(dir, init, _json, engine) {
+      const model = await ViTModel.fromPretrained(dir, { ...vitInitOptions(init, ['add_pooling_layer', 'use_mask_token']), engine });
       return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward(vitInputs(inputs, kwargs, ['bool_masked_pos']))) }));
     },
   },
   ViTForImageClassification: {
-    async load(dir, init) {
-      const model = await ViTForImageClassification.fromPretrained(dir, checkNoInitOptions(init));
+    async load(dir, init, _json, engine) {
+      const model = await ViTForImageClassification.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
       return wrap(model, async (inputs, kwargs) => {
         const out = await model.forward({ ...vitInputs(inputs, kwargs, ['labels']), labels: inputs.labels ?? null });
         return snakeCase({ ...out });
@@ -58,21 +63,21 @@ export const MODEL_CLASSES: Record<string, ModelAdapter> = {
     },
   },
   ViTForMaskedImageModeling: {
-    async load(dir, init) {
-      const model = await ViTForMaskedImageModeling.fromPretrained(dir, checkNoInitOptions(init));
+    async load(dir, init, _json, engine) {
+      const model = await ViTForMaskedImageModeling.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
       return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward(vitInputs(inputs, kwargs, ['bool_masked_pos']))) }));
     },
   },
   TimmWrapperModel: {
-    async load(dir, init, json) {
-      const model = await TimmWrapperModel.fromPretrained(dir, checkNoInitOptions(init));
+    async load(dir, init, json, engine) {
+      const model = await TimmWrapperModel.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
       if (json) await checkTimmCase(dir, model.config, json);
       return wrapTimm(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward(timmInputs(inputs, kwargs, []))) }));
     },
   },
   TimmWrapperForImageClassification: {
-    async load(dir, init, json) {
-      const model = await TimmWrapperForImageClassification.fromPretrained(dir, checkNoInitOptions(init));
+    async load(dir, init, json, engine) {
+      const model = await TimmWrapperForImageClassification.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
       if (json) await checkTimmCase(dir, model.config, json);
       return wrapTimm(model, async (inputs, kwargs) => {
         const out = await model.forward({ ...timmInputs(inputs, kwargs, ['labels']), labels: inputs.labels ?? null });
@@ -82,8 +87,9 @@ export const MODEL_CLASSES: Record<string, ModelAdapter> = {
   },
 };
 
-function wrap(model: { attnImplementation: AttentionImplementation }, run: LoadedModel['run']): LoadedModel {
+function wrap(model: { attnImplementation: AttentionImplementation; dispose(): Promise<void> }, run: LoadedModel['run']): LoadedModel {
   return {
+    dispose: () => model.dispose(),
     get attnImplementation() {
       return model.attnImplementation;
     },
@@ -95,7 +101,7 @@ function wrap(model: { attnImplementation: AttentionImplementation }, run: Loade
 }
 
 /** A timm ViT runs both attention implementations; a ResNet has no attention, so one run is enough. */
-function wrapTimm(model: { attnImplementation: AttentionImplementation; timmModel: { family: string } }, run: LoadedModel['run']): LoadedModel {
+function wrapTimm(model: { attnImplementation: AttentionImplementation; timmModel: { family: string }; dispose(): Promise<void> }, run: LoadedModel['run']): LoadedModel {
   const loaded = wrap(model, run);
   if (model.timmModel.family === 'resnet') loaded.implementations = ['fused'];
   return loaded;

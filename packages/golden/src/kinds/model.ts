@@ -1,8 +1,10 @@
 /**
  * Kind "model": build the transformers class named in case.json from `model_dir` with
  * `model_init_kwargs`, run it on the case's inputs with `forward_kwargs`, compare every output.
- * ViT cases run with both attention implementations where both apply (eager only when attentions or
- * a head mask are requested, as transformers falls back to eager there).
+ * Every case runs on each golden engine that runs models ('js', 'wasm', 'wasm-fma'; see engines.ts), and
+ * ViT cases with both attention implementations where both apply (eager only when attentions or a head
+ * mask are requested, as transformers falls back to eager there): variants "wasm/fused", "js/eager", …;
+ * a model without attention (ResNet) runs once per engine ("wasm").
  */
 
 import { readFile } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import type { CaseJson, GoldenCase } from '../case.js';
 import { IoFile } from '../io.js';
 import { judge, skip, type CaseOutcome, type VariantResult } from '../outcome.js';
 import { compareTensor, worstRatio, type Comparison } from '../tolerance.js';
+import { goldenEngines } from '../engines.js';
 import { MODEL_CLASSES, type CaseInputs, type ModelOutputs } from './model-classes.js';
 
 export async function runModelCase(goldenCase: GoldenCase): Promise<CaseOutcome> {
@@ -25,16 +28,21 @@ export async function runModelCase(goldenCase: GoldenCase): Promise<CaseOutcome>
   const io = await IoFile.open(path.join(goldenCase.dir, 'io.safetensors'));
   const inputs = await readInputs(io, json);
   const forwardKwargs = json.forward_kwargs ?? {};
-  const model = await adapter.load(path.resolve(goldenCase.dir, json.model_dir), json.model_init_kwargs ?? {}, json);
-
   const eagerOnly = forwardKwargs.output_attentions === true || 'head_mask' in inputs;
-  const implementations = model.implementations ?? (eagerOnly ? ['eager'] : ['eager', 'fused']);
   const variants: VariantResult[] = [];
-  for (const impl of implementations) {
-    model.attnImplementation = impl;
-    const outputs = await model.run(inputs, forwardKwargs);
-    const comparisons = await compareOutputs(io, json, outputs);
-    variants.push({ label: impl, comparisons, worstRatio: worstRatio(comparisons) });
+  for (const { label, engine } of (await goldenEngines()).filter((e) => e.models)) {
+    const model = await adapter.load(path.resolve(goldenCase.dir, json.model_dir), json.model_init_kwargs ?? {}, json, engine);
+    try {
+      const implementations = model.implementations ?? (eagerOnly ? ['eager'] : ['eager', 'fused']);
+      for (const impl of implementations) {
+        model.attnImplementation = impl;
+        const outputs = await model.run(inputs, forwardKwargs);
+        const comparisons = await compareOutputs(io, json, outputs);
+        variants.push({ label: model.implementations ? label : `${label}/${impl}`, comparisons, worstRatio: worstRatio(comparisons) });
+      }
+    } finally {
+      await model.dispose();
+    }
   }
   if (json.processor_check) variants.push(await runProcessorCheck(goldenCase, io));
   return judge(variants);
