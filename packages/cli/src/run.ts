@@ -4,7 +4,8 @@
  * the process; tests call it directly.
  */
 
-import { formatUsage, parseArgs, type FlagSpec } from './args.js';
+import { configureDefaultEngine, disposeDefaultEngine, enableRelaxedSimd, type BackendName } from '@purevit/core';
+import { formatUsage, parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
 import type { Command } from './command.js';
 import { attention } from './commands/attention.js';
 import { bench } from './commands/bench.js';
@@ -17,6 +18,13 @@ import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
 export const COMMANDS: readonly Command[] = [classify, embed, attention, info, bench];
+
+/** How every command computes (a command may define a flag of the same name with its own meaning, e.g. bench's). */
+const ENGINE_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  threads: { type: 'positive-integer', placeholder: '<n>', description: 'threads for the kernels (default: every hardware thread)' },
+  backend: { type: 'string', placeholder: '<wasm|js>', description: 'kernels: wasm (WebAssembly SIMD, default) or js (plain TypeScript, one thread)' },
+  'no-relaxed-simd': { type: 'boolean', description: 'plain SIMD GEMM instead of relaxed-SIMD FMA (the CLI enables relaxed SIMD in Node 20 otherwise)' },
+};
 
 const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
   quiet: { type: 'boolean', description: 'no progress bars (they are drawn only when stderr is a terminal)', short: 'q' },
@@ -38,12 +46,42 @@ export function mainUsage(): string {
     'read through the shared Hugging Face cache (HF_HOME / HF_HUB_CACHE; HF_HUB_OFFLINE=1; HF_TOKEN);',
     'without --model, the bundled models/fashion-vit-tiny is used.',
     '',
+    'Every command takes --threads <n>, --backend <wasm|js> and --no-relaxed-simd (how the kernels run:',
+    'by default WebAssembly SIMD with relaxed-SIMD FMA on every hardware thread).',
+    '',
     'Exit codes: 0 success, 1 bad input, 2 usage error.',
   ].join('\n');
 }
 
+/** A command's flags, then the engine flags it does not define itself, then the common ones. */
+function commandFlags(command: Command): Record<string, FlagSpec> {
+  const engine = Object.fromEntries(Object.entries(ENGINE_FLAGS).filter(([name]) => !Object.prototype.hasOwnProperty.call(command.flags, name)));
+  return { ...command.flags, ...engine, ...COMMON_FLAGS };
+}
+
 export function commandUsage(command: Command): string {
-  return formatUsage(command.synopsis, command.description, { ...command.flags, ...COMMON_FLAGS });
+  return formatUsage(command.synopsis, command.description, commandFlags(command));
+}
+
+const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
+
+/**
+ * Sets up the default engine the command's models load onto (created only when one is needed): relaxed-SIMD
+ * FMA enabled first (Node 20 has it behind a V8 flag; before any module compiles) unless --no-relaxed-simd,
+ * then --threads / --backend.
+ */
+async function setUpEngine(args: ParsedArgs, usage: string): Promise<void> {
+  const backend = args.flags.get('backend') as string | undefined;
+  if (backend !== undefined && !(BACKENDS as readonly string[]).includes(backend)) {
+    throw new UsageError(`--backend must be ${BACKENDS.join(' or ')}, got ${JSON.stringify(backend)}`, usage);
+  }
+  const plain = args.flags.get('no-relaxed-simd') === true;
+  if (!plain) await enableRelaxedSimd();
+  configureDefaultEngine({
+    backend: backend as BackendName | undefined,
+    threads: args.flags.get('threads') as number | undefined,
+    ...(plain && backend !== 'js' ? { relaxedSimd: false } : {}),
+  });
 }
 
 function closest(name: string): string | undefined {
@@ -86,12 +124,17 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
       throw new UsageError(what, mainUsage());
     }
     const usage = commandUsage(command);
-    const args = parseArgs(rest, { ...command.flags, ...COMMON_FLAGS }, usage);
+    const args = parseArgs(rest, commandFlags(command), usage);
     if (args.flags.get('help') === true) {
       io.stdout.write(`${usage}\n`);
       return EXIT_OK;
     }
-    return await command.run(args, { io, progress, usage });
+    await setUpEngine(args, usage);
+    try {
+      return await command.run(args, { io, progress, usage });
+    } finally {
+      await disposeDefaultEngine();
+    }
   } catch (e) {
     progress.clear();
     return reportError(e, io, debug);

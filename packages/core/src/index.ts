@@ -8,7 +8,7 @@ export {
   BACKEND_NAMES, type Arena, type ArenaOptions, type BackendName, type Conv2dNhwcOptions, type Engine, type EngineDescription, type EngineOptions,
   type LinearOptions, type PatchEmbedOptions, type PreparedConv2d, type PreparedLinear, type PreparedPatchEmbed,
 } from './engine/engine.js';
-export { createEngine, getDefaultEngine, setDefaultEngine } from './engine/create-engine.js';
+export { configureDefaultEngine, createEngine, disposeDefaultEngine, getDefaultEngine, setDefaultEngine } from './engine/create-engine.js';
 export { enableRelaxedSimd, hardwareConcurrency } from './parallel/platform.js';
 export { relaxedSimdSupported, wasmSimdSupported } from './wasm/kernel-module.js';
 export { HeapExhaustedError } from './wasm/heap.js';

@@ -30,11 +30,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 }
 
 let defaultEngine: Promise<Engine> | null = null;
+let defaultOptions: EngineOptions = {};
 
 /** The process-wide engine (created on first use with `createEngine()`'s defaults, or the one set). */
 export function getDefaultEngine(): Promise<Engine> {
   if (!defaultEngine) {
-    const created = createEngine();
+    const created = createEngine(defaultOptions);
     defaultEngine = created;
     created.catch(() => {
       if (defaultEngine === created) defaultEngine = null;
@@ -46,4 +47,21 @@ export function getDefaultEngine(): Promise<Engine> {
 /** Makes `engine` the default (null: the next `getDefaultEngine()` creates one again). It is not disposed here. */
 export function setDefaultEngine(engine: Engine | null): void {
   defaultEngine = engine ? Promise.resolve(engine) : null;
+}
+
+/**
+ * Options for the default engine when `getDefaultEngine()` next creates it (e.g. a CLI's --threads), without
+ * creating it now; a default engine created or set before is forgotten (not disposed).
+ */
+export function configureDefaultEngine(options: EngineOptions = {}): void {
+  defaultOptions = { ...options };
+  defaultEngine = null;
+}
+
+/** Disposes the default engine (if one was created or set) and forgets it. */
+export async function disposeDefaultEngine(): Promise<void> {
+  const current = defaultEngine;
+  defaultEngine = null;
+  const engine = current ? await current.catch(() => null) : null;
+  await engine?.dispose();
 }
