@@ -1,7 +1,9 @@
 /**
- * Tensor storage. Buffers come from a SharedArrayBuffer whenever the platform allows it (Node, and
- * browser pages that are cross-origin isolated), so worker threads can read and write activations
- * and weights without copies. Elsewhere they fall back to a plain ArrayBuffer.
+ * Tensor storage: plain ArrayBuffers. Worker threads never read tensors directly — an engine's kernels
+ * run on its own heap (a shared WebAssembly memory where the platform allows it: Node, cross-origin
+ * isolated pages) and copy other arrays in — so tensors stay in ordinary memory, which V8 reclaims
+ * promptly (SharedArrayBuffers are reclaimed lazily: a model load that reads a few hundred tensors into
+ * them would peak far above its weights).
  */
 
 /** True when SharedArrayBuffer can be constructed and shared with workers here. */
@@ -12,12 +14,12 @@ export function sharedMemoryAvailable(): boolean {
   return isolated !== false;
 }
 
-/** Allocates a zero-filled Float32Array of `length` elements, shared with workers where possible. */
-export function allocFloat32(length: number, shared = sharedMemoryAvailable()): Float32Array {
+/** Allocates a zero-filled Float32Array of `length` elements; `shared` puts it in a SharedArrayBuffer (where allowed). */
+export function allocFloat32(length: number, shared = false): Float32Array {
   if (!Number.isSafeInteger(length) || length < 0) {
     throw new RangeError(`allocFloat32: invalid length ${length}`);
   }
-  if (!shared) return new Float32Array(length);
+  if (!shared || !sharedMemoryAvailable()) return new Float32Array(length);
   return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
 }
 

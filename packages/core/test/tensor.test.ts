@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, isShared } from '@purevit/core';
+import { Tensor, allocFloat32, isShared } from '@purevit/core';
 
 describe('Tensor', () => {
   it('reshapes and slices as views over the same storage', () => {
@@ -20,7 +20,9 @@ describe('Tensor', () => {
     expect(() => Tensor.zeros([2, 2]).get(2, 0)).toThrow(/out of range/);
   });
 
-  it('allocates storage that workers can share', () => {
-    expect(isShared(Tensor.zeros([4]).data)).toBe(true);
+  it('allocates plain storage (engines copy it into their heap), shared only on request', () => {
+    expect(isShared(Tensor.zeros([4]).data)).toBe(false);
+    expect(isShared(allocFloat32(4, true))).toBe(true);
+    expect(allocFloat32(3)).toEqual(new Float32Array(3));
   });
 });
