@@ -12,7 +12,7 @@ import { WasmBackend, type GemmOptions, type PackedMatrix } from '../wasm/backen
 import type { GemmTiling } from '../wasm/emit-gemm.js';
 import type { WasmActivation } from '../wasm/emit-math.js';
 import { WasmHeap, type WasmHeapOptions } from '../wasm/heap.js';
-import { parallelAttentionFused, parallelAttentionFusedSync } from './parallel-attention.js';
+import { parallelAttentionEager, parallelAttentionEagerSync, parallelAttentionFused, parallelAttentionFusedSync } from './parallel-attention.js';
 import { parallelGemm, parallelGemmSync } from './parallel-gemm.js';
 import {
   parallelActivation, parallelActivationSync, parallelLayerNorm, parallelLayerNormSync, parallelSoftmax, parallelSoftmaxSync,
@@ -135,13 +135,16 @@ export class FastKernels {
     else attentionFusedWasm(this.backend, io, shape, keyBlock);
   }
 
-  /** Eager attention (probabilities materialised: head mask, `probs`), on this thread. */
+  /** Eager attention (probabilities materialised per head: head mask, `probs`), heads split over lanes. */
   attentionEager(io: AttentionIO, shape: AttentionShape, options?: AttentionEagerOptions): void {
-    attentionEagerWasm(this.backend, io, shape, options);
+    const pool = this.blockingPool(Infinity);
+    if (pool) parallelAttentionEagerSync(pool, io, shape, options);
+    else attentionEagerWasm(this.backend, io, shape, options);
   }
 
   async attentionEagerAsync(io: AttentionIO, shape: AttentionShape, options?: AttentionEagerOptions): Promise<void> {
-    attentionEagerWasm(this.backend, io, shape, options);
+    if (this.pool) await parallelAttentionEager(this.pool, io, shape, options);
+    else attentionEagerWasm(this.backend, io, shape, options);
   }
 
   /** Stops the workers (the kernels still work, on this thread). */

@@ -6,5 +6,5 @@ export {
   MIN_FLOATS_PER_LANE, parallelActivation, parallelActivationSync, parallelLayerNorm, parallelLayerNormSync,
   parallelSoftmax, parallelSoftmaxSync, splitRows,
 } from './parallel-rows.js';
-export { parallelAttentionFused, parallelAttentionFusedSync } from './parallel-attention.js';
+export { parallelAttentionEager, parallelAttentionEagerSync, parallelAttentionFused, parallelAttentionFusedSync } from './parallel-attention.js';
 export { FastKernels, type FastKernelsOptions } from './fast-kernels.js';

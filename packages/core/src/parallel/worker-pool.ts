@@ -27,7 +27,7 @@ export interface WorkerPoolOptions {
   threads?: number;
 }
 
-const EXPORT_NAMES: readonly KernelName[] = ['gemm', 'epilogue', 'layer_norm', 'softmax', 'online_softmax', 'attention_fused'];
+const EXPORT_NAMES: readonly KernelName[] = ['gemm', 'epilogue', 'layer_norm', 'softmax', 'online_softmax', 'attention_fused', 'attention_eager'];
 
 interface Lane {
   worker: WorkerHandle;

@@ -95,8 +95,8 @@ function emitLayerNorm(mod: ModuleBuilder): void {
   });
 }
 
-function emitSoftmax(mod: ModuleBuilder): void {
-  mod.function('softmax', [i32, i32, i32, i32], [], (f) => {
+function emitSoftmax(mod: ModuleBuilder): FunctionBuilder {
+  return mod.function('softmax', [i32, i32, i32, i32], [], (f) => {
     const [x, rows, cols, out] = f.paramList();
     const r = f.local(i32), j = f.local(i32), colsVec = f.local(i32), rowBytes = f.local(i32);
     const acc = f.local(v128), maxV = f.local(v128), e = f.local(v128);
@@ -156,7 +156,7 @@ function emitOnlineSoftmax(mod: ModuleBuilder): FunctionBuilder {
     const [sp, rows, cols, m, l, o, ldo, dim] = f.paramList();
     const r = f.local(i32), j = f.local(i32), colsVec = f.local(i32), dimVec = f.local(i32), oRowBytes = f.local(i32);
     const acc = f.local(v128), mNewV = f.local(v128), e = f.local(v128), alphaV = f.local(v128);
-    const mNew = f.local(f32), sum = f.local(f32), t = f.local(f32);
+    const mNew = f.local(f32), sum = f.local(f32), t = f.local(f32), mOld = f.local(f32);
     f.get(cols).i32Const(-4).i32And().set(colsVec);
     f.get(dim).i32Const(-4).i32And().set(dimVec);
     f.get(ldo).i32Const(2).i32Shl().set(oRowBytes);
@@ -169,9 +169,10 @@ function emitOnlineSoftmax(mod: ModuleBuilder): FunctionBuilder {
         () => f.get(acc).ap(at(f, sp, j).v128Load()).f32x4Pmax().set(acc),
         () => f.get(mNew).ap(at(f, sp, j).f32Load()).f32Max().set(mNew));
       emitHorizontal(f, acc, 'max');
-      f.get(mNew).f32Max().get(m).f32Load().f32Max().tee(mNew).f32x4Splat().set(mNewV);
+      f.get(m).f32Load().set(mOld);
+      f.get(mNew).f32Max().get(mOld).f32Max().tee(mNew).f32x4Splat().set(mNewV);
       // a = exp(m_old - mNew), as a vector (all lanes equal)
-      f.get(m).f32Load().f32x4Splat().get(mNewV).f32x4Sub().set(e);
+      f.get(mOld).f32x4Splat().get(mNewV).f32x4Sub().set(e);
       emitExp(f, e);
       f.set(alphaV);
       // s = exp(s - mNew), summed
@@ -197,10 +198,12 @@ function emitOnlineSoftmax(mod: ModuleBuilder): FunctionBuilder {
       // l = l·a + sum; m = mNew
       f.get(l).get(l).f32Load().get(alphaV).f32x4ExtractLane(0).f32Mul().get(sum).f32Add().f32Store();
       f.get(m).get(mNew).f32Store();
-      // o row *= a
-      emitRowLoop(f, j, dimVec, dim,
-        () => at(f, o, j).ap(at(f, o, j).v128Load()).get(alphaV).f32x4Mul().v128Store(),
-        () => at(f, o, j).ap(at(f, o, j).f32Load()).get(alphaV).f32x4ExtractLane(0).f32Mul().f32Store());
+      // o row *= a (only when the max moved: a = 1 otherwise, which after the first blocks is the usual case)
+      f.get(mOld).get(mNew).f32Ne().if(() => {
+        emitRowLoop(f, j, dimVec, dim,
+          () => at(f, o, j).ap(at(f, o, j).v128Load()).get(alphaV).f32x4Mul().v128Store(),
+          () => at(f, o, j).ap(at(f, o, j).f32Load()).get(alphaV).f32x4ExtractLane(0).f32Mul().f32Store());
+      });
       f.get(sp).get(cols).i32Const(2).i32Shl().i32Add().set(sp);
       f.get(o).get(oRowBytes).i32Add().set(o);
       f.get(m).i32Const(4).i32Add().set(m);
@@ -209,9 +212,9 @@ function emitOnlineSoftmax(mod: ModuleBuilder): FunctionBuilder {
   });
 }
 
-/** Emits layer_norm, softmax and online_softmax; returns online_softmax for the attention driver. */
-export function emitRowKernels(mod: ModuleBuilder): { onlineSoftmax: FunctionBuilder } {
+/** Emits layer_norm, softmax and online_softmax; returns softmax and online_softmax for the attention drivers. */
+export function emitRowKernels(mod: ModuleBuilder): { softmax: FunctionBuilder; onlineSoftmax: FunctionBuilder } {
   emitLayerNorm(mod);
-  emitSoftmax(mod);
-  return { onlineSoftmax: emitOnlineSoftmax(mod) };
+  const softmax = emitSoftmax(mod);
+  return { softmax, onlineSoftmax: emitOnlineSoftmax(mod) };
 }

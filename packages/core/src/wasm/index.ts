@@ -9,4 +9,4 @@ export { HEAP_ALIGN, HeapExhaustedError, WasmHeap, type WasmHeapOptions } from '
 export { emitKernelModule, preferredTiling, relaxedSimdSupported, wasmSimdSupported, type KernelExports, type KernelModuleOptions } from './kernel-module.js';
 export { FunctionBuilder, ModuleBuilder, sleb128, uleb128, type Label, type Local, type ValType } from './module-builder.js';
 export { packedLength, packInto, packTransposedInto } from './packing.js';
-export { attentionEagerWasm, attentionFusedWasm, DEFAULT_KEY_BLOCK, planFusedAttention, type FusedAttentionPlan } from './attention.js';
+export { attentionEagerWasm, attentionFusedWasm, DEFAULT_KEY_BLOCK, DEFAULT_QUERY_BLOCK, planAttention, type AttentionMode, type AttentionPlan, type AttentionPlanOptions } from './attention.js';

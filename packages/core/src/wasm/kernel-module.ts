@@ -28,6 +28,7 @@ export interface KernelExports {
   online_softmax(s: number, rows: number, cols: number, m: number, l: number, o: number, ldo: number, dim: number): void;
   /** `params` points to an attention parameter block (emit-attention.ts). */
   attention_fused(params: number): void;
+  attention_eager(params: number): void;
 }
 
 /** Where the kernel module imports its memory from. */
@@ -40,8 +41,8 @@ export function emitKernelModule(options: KernelModuleOptions): Uint8Array<Array
   mod.importMemory({ ...MEMORY_IMPORT, minPages: 1, maxPages: options.shared ? MAX_PAGES : undefined, shared: options.shared });
   const tiling = options.tiling ?? DEFAULT_TILING;
   const gemm = emitGemm(mod, tiling);
-  const { onlineSoftmax } = emitRowKernels(mod);
-  emitAttention(mod, tiling, gemm, onlineSoftmax);
+  const { softmax, onlineSoftmax } = emitRowKernels(mod);
+  emitAttention(mod, tiling, gemm, onlineSoftmax, softmax);
   return mod.encode();
 }
 

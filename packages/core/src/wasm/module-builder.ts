@@ -175,6 +175,8 @@ export class FunctionBuilder {
   f32Sqrt(): this { return this.op(0x91); }
   f32Min(): this { return this.op(0x96); }
   f32Max(): this { return this.op(0x97); }
+  f32Eq(): this { return this.op(0x5b); }
+  f32Ne(): this { return this.op(0x5c); }
   f32ConvertI32S(): this { return this.op(0xb2); }
 
   // ---- memory (alignment hints are log2 bytes; offsets are byte immediates) ----
