@@ -175,11 +175,16 @@ async function findTorchPython(): Promise<string | null> {
 async function runSystem(task: ChildTask, cacheDir: string, python: string | null): Promise<ChildResult> {
   if (task.system.startsWith('purevit')) return runPurevit(task.system, task, cacheDir);
   if (task.system === 'pytorch') {
+    // Debian's torch calls the system BLAS (libblas.so.3): the reference BLAS unless OpenBLAS is installed. The
+    // OpenMP build of OpenBLAS shares torch's OpenMP threads; the pthread one spins beside them (2 threads slower than 1).
+    const openmpBlas = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
+    const blas = existsSync(openmpBlas) ? { LD_LIBRARY_PATH: [openmpBlas, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') } : {};
     const out = await runProcess(python ?? 'python3', [
       join(PEERS_DIR, 'torch_vit.py'), '--dir', task.dir, '--threads', String(task.threads), '--batch', String(task.batch),
       '--warmup', String(task.warmup), '--iterations', String(task.iterations), '--pixels', task.pixels, '--reference', task.reference,
-    ], { ...process.env, OMP_NUM_THREADS: String(task.threads), OPENBLAS_NUM_THREADS: String(task.threads), MKL_NUM_THREADS: String(task.threads) }); // one thread pool, of this size
-    return JSON.parse(out) as ChildResult;
+    ], { ...process.env, ...blas, OMP_NUM_THREADS: String(task.threads), OPENBLAS_NUM_THREADS: String(task.threads), MKL_NUM_THREADS: String(task.threads) });
+    const r = JSON.parse(out) as ChildResult;
+    return { ...r, notes: `${r.notes}, ${'LD_LIBRARY_PATH' in blas ? 'OpenBLAS (OpenMP)' : 'system BLAS'}` };
   }
   const self = fileURLToPath(import.meta.url);
   return JSON.parse(await runProcess(process.execPath, [self, '--child', JSON.stringify(task)])) as ChildResult;
@@ -234,7 +239,7 @@ async function main(): Promise<void> {
         };
         const skip = (why: string): void => void rows.push({ ...base, step_time: null, step_time_min: null, samples_per_sec: null, vs_onnxruntime_node: null, load_ms: null, peak_rss_mb: null, max_abs_diff: null, notes: why });
         if ((system === 'purevit-js' || system === 'tfjs-cpu') && t > 1) continue; // single-threaded by design
-        if (system === 'tfjs-cpu' && batch > 1) continue; // ≈ a minute per image
+        if ((system === 'tfjs-cpu' || system === 'purevit-js') && batch > 1) continue; // ≈ 40 s / 8 s per image
         if (system.startsWith('purevit-wasm') && !purevitBackends.includes('wasm')) {
           skip('no wasm backend in this build of @purevit/core');
           continue;
