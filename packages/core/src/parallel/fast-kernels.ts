@@ -7,7 +7,7 @@
  */
 
 import type { AttentionEagerOptions, AttentionIO, AttentionShape } from '../kernels/attention-io.js';
-import { attentionEagerWasm, attentionFusedWasm, DEFAULT_KEY_BLOCK } from '../wasm/attention.js';
+import { attentionEagerWasm, attentionFusedWasm } from '../wasm/attention.js';
 import { WasmBackend, type GemmOptions, type PackedMatrix } from '../wasm/backend.js';
 import type { GemmTiling } from '../wasm/emit-gemm.js';
 import type { WasmActivation } from '../wasm/emit-math.js';
@@ -124,13 +124,13 @@ export class FastKernels {
   }
 
   /** Fused attention (online softmax; memory linear in the sequence), heads split over lanes. */
-  attentionFused(io: AttentionIO, shape: AttentionShape, keyBlock = DEFAULT_KEY_BLOCK): void {
+  attentionFused(io: AttentionIO, shape: AttentionShape, keyBlock?: number): void {
     const pool = this.blockingPool(Infinity);
     if (pool) parallelAttentionFusedSync(pool, io, shape, keyBlock);
     else attentionFusedWasm(this.backend, io, shape, keyBlock);
   }
 
-  async attentionFusedAsync(io: AttentionIO, shape: AttentionShape, keyBlock = DEFAULT_KEY_BLOCK): Promise<void> {
+  async attentionFusedAsync(io: AttentionIO, shape: AttentionShape, keyBlock?: number): Promise<void> {
     if (this.pool) await parallelAttentionFused(this.pool, io, shape, keyBlock);
     else attentionFusedWasm(this.backend, io, shape, keyBlock);
   }

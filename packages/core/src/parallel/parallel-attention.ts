@@ -5,7 +5,7 @@
  */
 
 import type { AttentionEagerOptions, AttentionIO, AttentionShape } from '../kernels/attention-io.js';
-import { DEFAULT_KEY_BLOCK, planAttention, type AttentionMode, type AttentionPlan } from '../wasm/attention.js';
+import { planAttention, type AttentionMode, type AttentionPlan } from '../wasm/attention.js';
 import type { WorkerPool } from './worker-pool.js';
 
 function plan(pool: WorkerPool, mode: AttentionMode, io: AttentionIO, shape: AttentionShape, options: AttentionEagerOptions & { keyBlock?: number }): AttentionPlan | null {
@@ -32,12 +32,12 @@ function runSync(pool: WorkerPool, p: AttentionPlan | null): void {
   }
 }
 
-export function parallelAttentionFused(pool: WorkerPool, io: AttentionIO, shape: AttentionShape, keyBlock = DEFAULT_KEY_BLOCK): Promise<void> {
+export function parallelAttentionFused(pool: WorkerPool, io: AttentionIO, shape: AttentionShape, keyBlock?: number): Promise<void> {
   return runAsync(pool, plan(pool, 'fused', io, shape, { keyBlock }));
 }
 
 /** Like `parallelAttentionFused`, blocking the calling thread (Node and workers: `pool.canBlock`). */
-export function parallelAttentionFusedSync(pool: WorkerPool, io: AttentionIO, shape: AttentionShape, keyBlock = DEFAULT_KEY_BLOCK): void {
+export function parallelAttentionFusedSync(pool: WorkerPool, io: AttentionIO, shape: AttentionShape, keyBlock?: number): void {
   runSync(pool, plan(pool, 'fused', io, shape, { keyBlock }));
 }
 
