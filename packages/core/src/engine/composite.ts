@@ -151,10 +151,18 @@ export async function patchEmbed(host: CompositeHost, pixels: Float32Array, shap
       await host.linear(rows, n * tokens, embed.linear, out);
       return;
     }
-    // Each image's tokens are contiguous after its prefix: one GEMM per image.
-    for (let b = 0; b < n; b++) {
-      const at = (b * stride + offset) * d;
-      await host.linear(rows.subarray(b * tokens * width, (b + 1) * tokens * width), tokens, embed.linear, out.subarray(at, at + tokens * d));
+    if (n === 1) {
+      await host.linear(rows, tokens, embed.linear, out.subarray(offset * d, (offset + tokens) * d));
+      return;
+    }
+    // One GEMM over every image's patches (a few large calls beat many small ones), then each image's
+    // tokens move after its prefix.
+    const dense = host.temp(n * tokens * d, out);
+    try {
+      await host.linear(rows, n * tokens, embed.linear, dense);
+      for (let b = 0; b < n; b++) out.set(dense.subarray(b * tokens * d, (b + 1) * tokens * d), (b * stride + offset) * d);
+    } finally {
+      host.releaseTemp(dense);
     }
   } finally {
     if (!scratch) host.releaseTemp(rows);

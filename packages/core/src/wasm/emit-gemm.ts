@@ -332,13 +332,16 @@ export function emitGemm(mod: ModuleBuilder, t: GemmTiling): FunctionBuilder {
                 f.get(scratch).i32Const(NRB).get(cp).get(ldcB).get(mr).get(nr).call(copyBlock, mod);
               },
             );
+          });
 
-            f.get(last).get(epi).i32And().if(() => {
-              f.get(cp).get(ldc).get(mr).get(nr);
-              pushOrZero(f, bias, () => f.get(bias).get(col).i32Const(2).i32Shl().i32Add());
-              pushOrZero(f, res, () => f.get(res).get(i).get(ldr).i32Mul().get(col).i32Add().i32Const(2).i32Shl().i32Add());
-              f.get(ldr).get(act).call(epilogue, mod);
-            });
+          // The epilogue over the row block's rows of this panel (≤ MC × NR floats, still in L1): one call
+          // per panel and row block rather than per register tile, which matters when k is small.
+          f.get(last).get(epi).i32And().if(() => {
+            f.get(c).get(i0).get(ldc).i32Mul().get(col).i32Add().i32Const(2).i32Shl().i32Add();
+            f.get(ldc).get(i1).get(i0).i32Sub().get(nr);
+            pushOrZero(f, bias, () => f.get(bias).get(col).i32Const(2).i32Shl().i32Add());
+            pushOrZero(f, res, () => f.get(res).get(i0).get(ldr).i32Mul().get(col).i32Add().i32Const(2).i32Shl().i32Add());
+            f.get(ldr).get(act).call(epilogue, mod);
           });
         });
       });
