@@ -20,6 +20,8 @@ import type {
 
 class JsLinear implements PreparedLinear {
   readonly kind = 'linear';
+  /** Set when its arena is disposed. */
+  released = false;
   constructor(readonly layer: LinearLayer) {}
 
   get outFeatures(): number {
@@ -34,6 +36,7 @@ class JsLinear implements PreparedLinear {
 class JsArena implements Arena {
   private held = 0;
   private disposed = false;
+  private readonly linears: JsLinear[] = [];
 
   constructor(readonly engine: JsEngine) {}
 
@@ -65,7 +68,9 @@ class JsArena implements Arena {
     this.check();
     const layer = prepareLinear(weight, bias, outFeatures, inFeatures);
     this.held += (layer.packed.length + (layer.bias?.length ?? 0)) * 4;
-    return new JsLinear(layer);
+    const linear = new JsLinear(layer);
+    this.linears.push(linear);
+    return linear;
   }
 
   prepareConv2d(weight: Float32Array, wShape: readonly number[], bias: Float32Array | null, options?: Conv2dOptions): PreparedConv2d {
@@ -79,6 +84,8 @@ class JsArena implements Arena {
   dispose(): void {
     this.disposed = true;
     this.held = 0;
+    for (const l of this.linears) l.released = true;
+    this.linears.length = 0;
   }
 
   private check(): void {
@@ -99,6 +106,7 @@ export class JsEngine implements Engine, CompositeHost {
 
   async linear(x: Float32Array, rows: number, layer: PreparedLinear, out: Float32Array, options: LinearOptions = {}): Promise<void> {
     if (!(layer instanceof JsLinear)) throw new TypeError('linear: the layer was prepared by another engine');
+    if (layer.released) throw new Error('linear: the layer was freed (its arena is disposed)');
     linearStrided(x, rows, layer.layer, out, { ...options, residual: options.residual ?? undefined });
   }
 

@@ -37,6 +37,8 @@ interface Region {
 
 class WasmLinear implements PreparedLinear {
   readonly kind = 'linear';
+  /** Set when its arena is disposed: its memory may be reused. */
+  released = false;
   constructor(
     readonly region: Region,
     readonly packed: PackedMatrix, // Wᵀ in panels, in the region's heap
@@ -59,6 +61,7 @@ const UNSHARED_INITIAL = 16 << 20;
 
 class WasmArena implements Arena {
   private readonly blocks = new Set<Float32Array>();
+  private readonly linears: WasmLinear[] = [];
   private disposed = false;
 
   constructor(readonly engine: WasmEngine, readonly region: Region) {}
@@ -101,7 +104,9 @@ class WasmArena implements Arena {
     if (bias && bias.length !== outFeatures) throw new RangeError(`prepareLinear: bias has ${bias.length} elements, expected ${outFeatures}`);
     const packed = this.region.fast.packWeight(weight, outFeatures, inFeatures);
     this.blocks.add(packed.data);
-    return new WasmLinear(this.region, packed, bias ? this.copy(bias) : null);
+    const linear = new WasmLinear(this.region, packed, bias ? this.copy(bias) : null);
+    this.linears.push(linear);
+    return linear;
   }
 
   prepareConv2d(weight: Float32Array, wShape: readonly number[], bias: Float32Array | null, options?: Conv2dOptions): PreparedConv2d {
@@ -117,6 +122,8 @@ class WasmArena implements Arena {
     this.disposed = true;
     if (!this.engine.disposed) for (const b of this.blocks) this.region.heap.freeArray(b);
     this.blocks.clear();
+    for (const l of this.linears) l.released = true;
+    this.linears.length = 0;
   }
 
   private check(): void {
@@ -188,6 +195,7 @@ export class WasmEngine implements Engine, CompositeHost {
 
   async linear(x: Float32Array, rows: number, layer: PreparedLinear, out: Float32Array, options: LinearOptions = {}): Promise<void> {
     if (!(layer instanceof WasmLinear)) throw new TypeError('linear: the layer was prepared by another engine');
+    if (layer.released) throw new Error('linear: the layer was freed (its arena is disposed)');
     const kind = options.activation ? activationKind(options.activation) : 'identity';
     const fused = isWasmActivation(kind);
     let residual = options.residual ?? null;

@@ -39,6 +39,7 @@ export class TimmResNet implements TimmModel {
   attnImplementation: AttentionImplementation = 'fused';
   private readonly state: RunState;
   private readonly serial = new Serial();
+  private disposed = false;
   private readonly plans = new Map<string, ResNetPlan>();
 
   constructor(
@@ -127,6 +128,7 @@ export class TimmResNet implements TimmModel {
     const shape = checkTimmPixels(pixelValues, this.args.inChans);
     const stages = options.stopEarly ? maxIndex : this.stages.length;
     return this.serial.run(async () => {
+      if (this.disposed) throw new Error(`${this.architecture}: disposed (its weights were freed)`);
       const plan = this.plan(shape);
       const [batch, channels, height, width] = shape;
       // Every requested feature (and the last one run), NCHW for the whole batch; chunks write their images.
@@ -169,7 +171,10 @@ export class TimmResNet implements TimmModel {
 
   /** Frees the packed weights and the run state. */
   async dispose(): Promise<void> {
-    await this.serial.run(async () => this.arena.dispose());
+    await this.serial.run(async () => {
+      this.disposed = true;
+      this.arena.dispose();
+    });
   }
 
   /** Buffer needs and feature shapes for one image of this size (cached per size). */

@@ -70,6 +70,7 @@ export class TimmVisionTransformer implements TimmModel {
   private readonly resampled = new Map<string, Float32Array>();
   private readonly state: RunState;
   private readonly serial = new Serial();
+  private disposed = false;
 
   constructor(
     readonly arena: Arena,
@@ -118,9 +119,16 @@ export class TimmVisionTransformer implements TimmModel {
     return this.arena.engine;
   }
 
+  private async checkLive(): Promise<void> {
+    if (this.disposed) throw new Error(`${this.architecture}: disposed (its weights were freed)`);
+  }
+
   /** Frees the packed weights and the run state. */
   async dispose(): Promise<void> {
-    await this.serial.run(async () => this.arena.dispose());
+    await this.serial.run(async () => {
+      this.disposed = true;
+      this.arena.dispose();
+    });
   }
 
   get numClasses(): number {
@@ -305,7 +313,7 @@ export class TimmVisionTransformer implements TimmModel {
     const tokens = this.numPrefixTokens + grid[0] * grid[1];
     const image = channels * height * width;
     const [ph, pw] = this.args.patchSize;
-    const { lastHiddenState, hidden } = await this.serial.run(() => runTransformer(this.state, {
+    const { lastHiddenState, hidden } = await this.serial.run(() => this.checkLive().then(() => runTransformer(this.state, {
       what: `${this.architecture} forward`,
       engine: this.engine,
       batch, tokens, dim: this.args.embedDim, mlpDim: this.args.mlpHidden, heads: this.args.numHeads,
@@ -314,7 +322,7 @@ export class TimmVisionTransformer implements TimmModel {
       embed: (b0, n, out, scratch) =>
         this.embed(pixelValues.data.subarray(b0 * image, (b0 + n) * image), [n, channels, height, width], grid, tokens, out, scratch),
       finalNorm: this.norm ? (x, rows, out) => this.norm!.forward(x, rows, out) : null,
-    }));
+    })));
     return { features: lastHiddenState, hidden, grid };
   }
 }

@@ -84,6 +84,7 @@ export class ViTModel {
   loadReport: LoadReport = { missingKeys: [], unexpectedKeys: [] };
   private readonly state: RunState;
   private readonly serial = new Serial();
+  private disposed = false;
 
   constructor(
     /** Engine memory holding the weights and run state (shared with the task model around it). */
@@ -104,9 +105,16 @@ export class ViTModel {
     return this.arena.engine;
   }
 
+  private async checkLive(): Promise<void> {
+    if (this.disposed) throw new Error('ViTModel: disposed (its weights were freed)');
+  }
+
   /** Frees the weights and run state held in the engine's memory (waits for a running forward). */
   async dispose(): Promise<void> {
-    await this.serial.run(async () => this.arena.dispose());
+    await this.serial.run(async () => {
+      this.disposed = true;
+      this.arena.dispose();
+    });
   }
 
   /** Loads a hub id or local folder holding config.json + model.safetensors (or shards). */
@@ -228,7 +236,7 @@ export class ViTModel {
     }
     const image = channels * height * width;
     const [ph, pw] = this.embeddings.patchEmbeddings.patch;
-    const result = await this.serial.run(() => runTransformer(this.state, {
+    const result = await this.serial.run(() => this.checkLive().then(() => runTransformer(this.state, {
       what: 'ViTModel forward',
       engine: this.engine,
       batch, tokens, dim: config.hiddenSize, mlpDim: config.intermediateSize, heads: config.numAttentionHeads,
@@ -239,7 +247,7 @@ export class ViTModel {
         mask && mask.subarray(b0 * patches, (b0 + n) * patches), interpolate, scratch,
       ),
       finalNorm: (x, rows, out) => this.layernorm.forward(x, rows, out),
-    }));
+    })));
     return { ...result, grid };
   }
 }
