@@ -1,4 +1,5 @@
 import { checkLength } from './check.js';
+import { batchNormParams } from './output-shapes.js';
 
 /**
  * Eval-mode BatchNorm over axis 1 of [N, C, ...]: y = x·α + β with α = weight / sqrt(var + eps),
@@ -14,12 +15,7 @@ export function batchNorm(
   eps: number,
   out: Float32Array,
 ): void {
-  if (xShape.length < 2) throw new RangeError(`batchNorm: input must be [N, C, ...], got [${xShape.join(',')}]`);
-  const [n, c] = xShape;
-  let inner = 1;
-  for (let i = 2; i < xShape.length; i++) inner *= xShape[i];
-  checkLength('batchNorm', 'input', x, n * c * inner);
-  checkLength('batchNorm', 'out', out, n * c * inner);
+  const { n, c, inner } = batchNormParams(x, xShape, out);
   for (const [name, a] of [['mean', mean], ['variance', variance], ['weight', weight], ['bias', bias]] as const) {
     if (a) checkLength('batchNorm', name, a, c);
   }

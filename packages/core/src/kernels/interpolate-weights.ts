@@ -1,3 +1,4 @@
+import { checkLength, checkShape4 } from './check.js';
 import type { InterpolateOptions } from './interpolate.js';
 
 /**
@@ -130,4 +131,23 @@ export function checkInterpolateOptions(options: InterpolateOptions): void {
   if (mode === 'nearest' && options.antialias) {
     throw new Error('interpolate: antialias is only supported for the bilinear and bicubic modes');
   }
+}
+
+/** Validates an `interpolate` call (shapes, options, output size, buffers); shared by the reference and the fast kernel. */
+export function checkInterpolateCall(
+  x: Float32Array,
+  xShape: readonly number[],
+  outH: number,
+  outW: number,
+  options: InterpolateOptions,
+  out: Float32Array,
+): [number, number, number, number] {
+  const [n, c, h, w] = checkShape4('interpolate', 'input shape', xShape);
+  checkInterpolateOptions(options);
+  if (!(Number.isSafeInteger(outH) && Number.isSafeInteger(outW) && outH > 0 && outW > 0)) {
+    throw new RangeError(`interpolate: output size ${outH}x${outW} must be positive`);
+  }
+  checkLength('interpolate', 'input', x, n * c * h * w);
+  checkLength('interpolate', 'out', out, n * c * outH * outW);
+  return [n, c, h, w];
 }

@@ -1,5 +1,4 @@
-import { checkLength, checkShape4 } from './check.js';
-import { axisTaps, checkInterpolateOptions } from './interpolate-weights.js';
+import { axisTaps, checkInterpolateCall } from './interpolate-weights.js';
 
 /** Options of `interpolate`, as F.interpolate ('nearest' is torch's legacy nearest, not nearest-exact). */
 export interface InterpolateOptions {
@@ -26,13 +25,7 @@ export function interpolate(
   options: InterpolateOptions,
   out: Float32Array, // [n, c, outH, outW]
 ): void {
-  const [n, c, h, w] = checkShape4('interpolate', 'input shape', xShape);
-  checkInterpolateOptions(options);
-  if (!(Number.isSafeInteger(outH) && Number.isSafeInteger(outW) && outH > 0 && outW > 0)) {
-    throw new RangeError(`interpolate: output size ${outH}x${outW} must be positive`);
-  }
-  checkLength('interpolate', 'input', x, n * c * h * w);
-  checkLength('interpolate', 'out', out, n * c * outH * outW);
+  const [n, c, h, w] = checkInterpolateCall(x, xShape, outH, outW, options, out);
   const ty = axisTaps(h, outH, options, options.scaleFactor?.[0]);
   const tx = axisTaps(w, outW, options, options.scaleFactor?.[1]);
   if (options.mode === 'nearest') {

@@ -11,9 +11,8 @@ export function crossEntropy(logits: Float32Array, rows: number, classes: number
   let total = 0;
   let count = 0;
   for (let r = 0; r < rows; r++) {
-    const t = Number(targets[r]);
-    if (t === ignoreIndex) continue;
-    if (!Number.isInteger(t) || t < 0 || t >= classes) throw new RangeError(`crossEntropy: target ${t} of row ${r} is outside 0..${classes - 1}`);
+    const t = crossEntropyTarget(targets, r, classes, ignoreIndex);
+    if (t < 0) continue;
     const o = r * classes;
     let max = -Infinity;
     for (let j = o; j < o + classes; j++) if (!(logits[j] <= max)) max = logits[j];
@@ -23,6 +22,17 @@ export function crossEntropy(logits: Float32Array, rows: number, classes: number
     count++;
   }
   return total / count; // NaN when every row is ignored, as torch
+}
+
+/**
+ * Row r's target class of a crossEntropy call, or -1 when it is `ignoreIndex`; throws when it is no class.
+ * Shared by the reference and the fast kernel.
+ */
+export function crossEntropyTarget(targets: ArrayLike<number | bigint>, r: number, classes: number, ignoreIndex: number): number {
+  const t = Number(targets[r]);
+  if (t === ignoreIndex) return -1;
+  if (!Number.isInteger(t) || t < 0 || t >= classes) throw new RangeError(`crossEntropy: target ${t} of row ${r} is outside 0..${classes - 1}`);
+  return t;
 }
 
 /** Mean squared error of two equally long arrays. */

@@ -98,3 +98,63 @@ export function maxPool2dOutputShape(xShape: readonly number[], options: MaxPool
   const p = maxPool2dParams(xShape, options);
   return [p.n, p.c, p.oh, p.ow];
 }
+
+/** Validates an `adaptiveAvgPool2d` call and returns the input's [n, c, h, w]; shared by the reference and the fast kernel. */
+export function adaptiveAvgPool2dParams(
+  x: Float32Array,
+  xShape: readonly number[],
+  outH: number,
+  outW: number,
+  out: Float32Array,
+): [number, number, number, number] {
+  const [n, c, h, w] = checkShape4('adaptiveAvgPool2d', 'input shape', xShape);
+  if (!(Number.isSafeInteger(outH) && Number.isSafeInteger(outW) && outH > 0 && outW > 0)) {
+    throw new RangeError(`adaptiveAvgPool2d: output size ${outH}x${outW} must be positive`);
+  }
+  checkLength('adaptiveAvgPool2d', 'input', x, n * c * h * w);
+  checkLength('adaptiveAvgPool2d', 'out', out, n * c * outH * outW);
+  return [n, c, h, w];
+}
+
+export interface PatchEmbedParams {
+  n: number; c: number; h: number; w: number; // input [n, c, h, w]
+  ph: number; pw: number; // patch
+  o: number; // output channels (weight [o, c, ph, pw])
+  gh: number; gw: number; // patch grid (remainders dropped)
+}
+
+/** Validates a `patchEmbed` call and resolves every size; shared by the reference and the fast kernel. */
+export function patchEmbedParams(
+  x: Float32Array,
+  xShape: readonly number[],
+  weight: Float32Array,
+  bias: Float32Array | null,
+  patch: number | readonly [number, number],
+  out: Float32Array,
+): PatchEmbedParams {
+  const [n, c, h, w] = checkShape4('patchEmbed', 'input shape', xShape);
+  const [ph, pw] = pair('patchEmbed', 'patch', patch);
+  const kk = c * ph * pw;
+  const o = weight.length / kk;
+  if (!Number.isInteger(o) || o < 1) throw new RangeError(`patchEmbed: weight has ${weight.length} elements, not a multiple of c*ph*pw = ${kk}`);
+  const gh = Math.floor(h / ph);
+  const gw = Math.floor(w / pw);
+  checkLength('patchEmbed', 'input', x, n * c * h * w);
+  if (bias) checkLength('patchEmbed', 'bias', bias, o);
+  checkLength('patchEmbed', 'out', out, n * gh * gw * o);
+  return { n, c, h, w, ph, pw, o, gh, gw };
+}
+
+/**
+ * Validates the input and output of a `batchNorm` call ([N, C, ...]) and returns n, c and the elements per
+ * channel plane; shared by the reference and the fast kernel.
+ */
+export function batchNormParams(x: Float32Array, xShape: readonly number[], out: Float32Array): { n: number; c: number; inner: number } {
+  if (xShape.length < 2) throw new RangeError(`batchNorm: input must be [N, C, ...], got [${xShape.join(',')}]`);
+  const [n, c] = xShape;
+  let inner = 1;
+  for (let i = 2; i < xShape.length; i++) inner *= xShape[i];
+  checkLength('batchNorm', 'input', x, n * c * inner);
+  checkLength('batchNorm', 'out', out, n * c * inner);
+  return { n, c, inner };
+}

@@ -1,5 +1,5 @@
-import { checkLength, checkShape4, pair } from './check.js';
 import { gemmAccumulate, packedLength, packTransposed } from './gemm.js';
+import { patchEmbedParams } from './output-shapes.js';
 
 let weightScratch = new Float32Array(0);
 let patchScratch = new Float32Array(0);
@@ -17,17 +17,9 @@ export function patchEmbed(
   patch: number | readonly [number, number],
   out: Float32Array, // [n, gh * gw, o]
 ): void {
-  const [n, c, h, w] = checkShape4('patchEmbed', 'input shape', xShape);
-  const [ph, pw] = pair('patchEmbed', 'patch', patch);
+  const { n, c, h, w, ph, pw, o, gh, gw } = patchEmbedParams(x, xShape, weight, bias, patch, out);
   const kk = c * ph * pw;
-  const o = weight.length / kk;
-  if (!Number.isInteger(o) || o < 1) throw new RangeError(`patchEmbed: weight has ${weight.length} elements, not a multiple of c*ph*pw = ${kk}`);
-  const gh = Math.floor(h / ph);
-  const gw = Math.floor(w / pw);
   const tokens = gh * gw;
-  checkLength('patchEmbed', 'input', x, n * c * h * w);
-  if (bias) checkLength('patchEmbed', 'bias', bias, o);
-  checkLength('patchEmbed', 'out', out, n * tokens * o);
   const plen = packedLength(kk, o);
   if (weightScratch.length < plen) weightScratch = new Float32Array(plen);
   packTransposed(weight, o, kk, weightScratch);

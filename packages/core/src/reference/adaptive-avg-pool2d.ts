@@ -1,13 +1,8 @@
-import { checkLength, checkShape4 } from '../kernels/check.js';
+import { adaptiveAvgPool2dParams } from '../kernels/output-shapes.js';
 
 /** torch.nn.functional.adaptive_avg_pool2d: window i spans [floor(i*in/out), ceil((i+1)*in/out)). */
 export function adaptiveAvgPool2dReference(x: Float32Array, xShape: readonly number[], outH: number, outW: number, out: Float32Array): void {
-  const [n, c, h, w] = checkShape4('adaptiveAvgPool2d', 'input shape', xShape);
-  if (!(Number.isSafeInteger(outH) && Number.isSafeInteger(outW) && outH > 0 && outW > 0)) {
-    throw new RangeError(`adaptiveAvgPool2d: output size ${outH}x${outW} must be positive`);
-  }
-  checkLength('adaptiveAvgPool2d', 'input', x, n * c * h * w);
-  checkLength('adaptiveAvgPool2d', 'out', out, n * c * outH * outW);
+  const [n, c, h, w] = adaptiveAvgPool2dParams(x, xShape, outH, outW, out);
   for (let nc = 0; nc < n * c; nc++) {
     for (let oy = 0; oy < outH; oy++) {
       const y0 = Math.floor((oy * h) / outH);

@@ -1,4 +1,4 @@
-import { checkLength } from '../kernels/check.js';
+import { batchNormParams } from '../kernels/output-shapes.js';
 
 /** Eval-mode BatchNorm over axis 1 of [N, C, ...]: (x - mean) / sqrt(var + eps) * weight + bias. */
 export function batchNormReference(
@@ -11,12 +11,7 @@ export function batchNormReference(
   eps: number,
   out: Float32Array,
 ): void {
-  if (xShape.length < 2) throw new RangeError(`batchNorm: input must be [N, C, ...], got [${xShape.join(',')}]`);
-  const [n, c] = xShape;
-  let inner = 1;
-  for (let i = 2; i < xShape.length; i++) inner *= xShape[i];
-  checkLength('batchNorm', 'input', x, n * c * inner);
-  checkLength('batchNorm', 'out', out, n * c * inner);
+  const { n, c, inner } = batchNormParams(x, xShape, out);
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
       const rstd = 1 / Math.sqrt(variance[ch] + eps);

@@ -1,6 +1,5 @@
-import { checkLength, checkShape4 } from '../kernels/check.js';
 import type { InterpolateOptions } from '../kernels/interpolate.js';
-import { axisTaps, checkInterpolateOptions } from '../kernels/interpolate-weights.js';
+import { axisTaps, checkInterpolateCall } from '../kernels/interpolate-weights.js';
 
 /** F.interpolate on NCHW: every output pixel is the full 2-D weighted sum of its taps, in float64. */
 export function interpolateReference(
@@ -11,13 +10,7 @@ export function interpolateReference(
   options: InterpolateOptions,
   out: Float32Array, // [n, c, outH, outW]
 ): void {
-  const [n, c, h, w] = checkShape4('interpolate', 'input shape', xShape);
-  checkInterpolateOptions(options);
-  if (!(Number.isSafeInteger(outH) && Number.isSafeInteger(outW) && outH > 0 && outW > 0)) {
-    throw new RangeError(`interpolate: output size ${outH}x${outW} must be positive`);
-  }
-  checkLength('interpolate', 'input', x, n * c * h * w);
-  checkLength('interpolate', 'out', out, n * c * outH * outW);
+  const [n, c, h, w] = checkInterpolateCall(x, xShape, outH, outW, options, out);
   const ty = axisTaps(h, outH, options, options.scaleFactor?.[0]);
   const tx = axisTaps(w, outW, options, options.scaleFactor?.[1]);
   for (let nc = 0; nc < n * c; nc++) {

@@ -1,3 +1,5 @@
+import { crossEntropyTarget } from '../kernels/losses.js';
+
 /** Mean cross entropy over rows with integer class targets; targets equal to `ignoreIndex` (-100) are skipped. */
 export function crossEntropyReference(
   logits: Float32Array, // [rows, classes]
@@ -9,9 +11,8 @@ export function crossEntropyReference(
   let total = 0;
   let count = 0;
   for (let r = 0; r < rows; r++) {
-    const t = Number(targets[r]);
-    if (t === ignoreIndex) continue;
-    if (!Number.isInteger(t) || t < 0 || t >= classes) throw new RangeError(`crossEntropy: target ${t} of row ${r} is outside 0..${classes - 1}`);
+    const t = crossEntropyTarget(targets, r, classes, ignoreIndex);
+    if (t < 0) continue;
     let max = -Infinity;
     for (let j = 0; j < classes; j++) max = Math.max(max, logits[r * classes + j]);
     let sum = 0;

@@ -1,4 +1,4 @@
-import { checkLength, checkShape4, pair } from '../kernels/check.js';
+import { patchEmbedParams } from '../kernels/output-shapes.js';
 
 /**
  * Conv2d with kernel == stride and no padding, written token-major: out[n, gy * gw + gx, o].
@@ -12,16 +12,7 @@ export function patchEmbedReference(
   patch: number | readonly [number, number],
   out: Float32Array, // [n, gh * gw, o]
 ): void {
-  const [n, c, h, w] = checkShape4('patchEmbed', 'input shape', xShape);
-  const [ph, pw] = pair('patchEmbed', 'patch', patch);
-  const kernel = c * ph * pw;
-  const o = weight.length / kernel;
-  if (!Number.isInteger(o) || o < 1) throw new RangeError(`patchEmbed: weight has ${weight.length} elements, not a multiple of c*ph*pw = ${kernel}`);
-  const gh = Math.floor(h / ph);
-  const gw = Math.floor(w / pw);
-  checkLength('patchEmbed', 'input', x, n * c * h * w);
-  if (bias) checkLength('patchEmbed', 'bias', bias, o);
-  checkLength('patchEmbed', 'out', out, n * gh * gw * o);
+  const { n, c, h, w, ph, pw, o, gh, gw } = patchEmbedParams(x, xShape, weight, bias, patch, out);
   for (let b = 0; b < n; b++) {
     for (let gy = 0; gy < gh; gy++) {
       for (let gx = 0; gx < gw; gx++) {
