@@ -1,17 +1,15 @@
-import { Tensor, type Engine } from '@purevit/core';
-import { WeightScope, loadWeights, type ModelRepo, type WeightMap } from '@purevit/weights';
+import { Tensor } from '@purevit/core';
+import type { ModelRepo, WeightMap } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
-import type { AttentionImplementation } from '../../layers/attention.js';
 import { Linear } from '../../layers/linear.js';
 import { classificationLoss, type Labels } from '../classification-loss.js';
-import { withLoadContext } from '../load-context.js';
-import { buildIn, openArena } from '../model-arena.js';
+import { loadFromRepo } from '../load-context.js';
 import type { LoadOptions } from '../load-options.js';
-import type { ImageClassifierOutput, LoadReport } from '../model-outputs.js';
+import type { ImageClassifierOutput } from '../model-outputs.js';
 import { selectToken } from '../tensor-utils.js';
-import { adaptViTCheckpoint } from './vit-checkpoint.js';
 import { ViTConfig } from './vit-config.js';
-import { ViTModel, type ForwardHeadOptions, type ViTModelInputs } from './vit-model.js';
+import type { ForwardHeadOptions, ViTModel, ViTModelInputs } from './vit-model.js';
+import { ViTTaskModel, buildViTTaskModel } from './vit-task-model.js';
 
 export interface ViTForImageClassificationLoadOptions extends LoadOptions {
   /** Use this config instead of the repo's config.json. */
@@ -30,31 +28,13 @@ const HEAD_MODULES = ['classifier'];
  * transformers' ViTForImageClassification: ViTModel without pooler, then `classifier` on the [CLS]
  * token of the final-normed sequence (Identity when num_labels is 0).
  */
-export class ViTForImageClassification {
-  loadReport: LoadReport = { missingKeys: [], unexpectedKeys: [] };
-
+export class ViTForImageClassification extends ViTTaskModel {
   constructor(
-    readonly config: ViTConfig,
-    readonly vit: ViTModel,
+    config: ViTConfig,
+    vit: ViTModel,
     readonly classifier: Linear | null, // hidden → numLabels; null = Identity
-  ) {}
-
-  get attnImplementation(): AttentionImplementation {
-    return this.vit.attnImplementation;
-  }
-
-  set attnImplementation(impl: AttentionImplementation) {
-    this.vit.attnImplementation = impl;
-  }
-
-  /** The engine holding the weights and running the kernels. */
-  get engine(): Engine {
-    return this.vit.engine;
-  }
-
-  /** Frees the weights and run state held in the engine's memory. */
-  dispose(): Promise<void> {
-    return this.vit.dispose();
+  ) {
+    super(config, vit);
   }
 
   static async fromPretrained(idOrPath: string, options: ViTForImageClassificationLoadOptions = {}): Promise<ViTForImageClassification> {
@@ -62,24 +42,15 @@ export class ViTForImageClassification {
   }
 
   static async fromRepo(repo: ModelRepo, options: ViTForImageClassificationLoadOptions = {}): Promise<ViTForImageClassification> {
-    return withLoadContext('ViTForImageClassification', repo.id, async () => {
-      const config = options.config ?? ViTConfig.fromDict(await repo.readJson('config.json'));
-      return ViTForImageClassification.fromWeights(config, await loadWeights(repo), options);
-    });
+    return loadFromRepo('ViTForImageClassification', repo, options, (dict) => ViTConfig.fromDict(dict), ViTForImageClassification.fromWeights);
   }
 
   static async fromWeights(config: ViTConfig, weights: WeightMap, options: ViTForImageClassificationLoadOptions = {}): Promise<ViTForImageClassification> {
-    const adapted = adaptViTCheckpoint(weights, HEAD_MODULES);
-    const root = new WeightScope(adapted);
-    const arena = await openArena(adapted, options);
-    const model = await buildIn(arena, async () => {
-      const vit = await ViTModel.load(arena, root.pp('vit'), config, { ...options, addPoolingLayer: false });
+    return buildViTTaskModel(config, weights, HEAD_MODULES, options, {}, async (arena, root, vit) => {
       const n = config.numLabels;
       const classifier = n > 0 ? await Linear.load(arena, root.pp('classifier'), config.hiddenSize, n) : null;
       return new ViTForImageClassification(config, vit, classifier);
     });
-    model.loadReport = { missingKeys: [], unexpectedKeys: root.unusedKeys() };
-    return model;
   }
 
   async forward(inputs: ViTForImageClassificationInputs): Promise<ImageClassifierOutput> {

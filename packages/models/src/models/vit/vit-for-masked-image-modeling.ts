@@ -1,16 +1,14 @@
-import { Tensor, formatShape, pixelShuffle, type Engine } from '@purevit/core';
-import { WeightScope, loadWeights, type ModelRepo, type WeightMap } from '@purevit/weights';
+import { Tensor, formatShape, pixelShuffle } from '@purevit/core';
+import type { ModelRepo, WeightMap } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
-import type { AttentionImplementation } from '../../layers/attention.js';
 import { Linear } from '../../layers/linear.js';
-import { withLoadContext } from '../load-context.js';
-import { buildIn, openArena } from '../model-arena.js';
+import { loadFromRepo } from '../load-context.js';
 import type { LoadOptions } from '../load-options.js';
-import type { LoadReport, MaskedImageModelingOutput } from '../model-outputs.js';
+import type { MaskedImageModelingOutput } from '../model-outputs.js';
 import { boolMaskValues, scalar } from '../tensor-utils.js';
-import { adaptViTCheckpoint } from './vit-checkpoint.js';
 import { ViTConfig } from './vit-config.js';
-import { ViTModel, type ForwardHeadOptions, type ViTModelInputs } from './vit-model.js';
+import type { ForwardHeadOptions, ViTModel, ViTModelInputs } from './vit-model.js';
+import { ViTTaskModel, buildViTTaskModel } from './vit-task-model.js';
 
 export interface ViTForMaskedImageModelingLoadOptions extends LoadOptions {
   /** Use this config instead of the repo's config.json. */
@@ -24,32 +22,14 @@ const HEAD_MODULES = ['decoder'];
  * patch tokens, as a square grid, go through `decoder.0` (1×1 conv to stride²·channels) and a pixel
  * shuffle by encoder_stride. With boolMaskedPos the loss is the L1 error over masked pixels.
  */
-export class ViTForMaskedImageModeling {
-  loadReport: LoadReport = { missingKeys: [], unexpectedKeys: [] };
-
+export class ViTForMaskedImageModeling extends ViTTaskModel {
   constructor(
-    readonly config: ViTConfig,
-    readonly vit: ViTModel,
+    config: ViTConfig,
+    vit: ViTModel,
     /** The 1×1 conv as a linear over tokens: hidden → stride²·channels. */
     readonly decoder: Linear,
-  ) {}
-
-  get attnImplementation(): AttentionImplementation {
-    return this.vit.attnImplementation;
-  }
-
-  set attnImplementation(impl: AttentionImplementation) {
-    this.vit.attnImplementation = impl;
-  }
-
-  /** The engine holding the weights and running the kernels. */
-  get engine(): Engine {
-    return this.vit.engine;
-  }
-
-  /** Frees the weights and run state held in the engine's memory. */
-  dispose(): Promise<void> {
-    return this.vit.dispose();
+  ) {
+    super(config, vit);
   }
 
   static async fromPretrained(idOrPath: string, options: ViTForMaskedImageModelingLoadOptions = {}): Promise<ViTForMaskedImageModeling> {
@@ -57,18 +37,11 @@ export class ViTForMaskedImageModeling {
   }
 
   static async fromRepo(repo: ModelRepo, options: ViTForMaskedImageModelingLoadOptions = {}): Promise<ViTForMaskedImageModeling> {
-    return withLoadContext('ViTForMaskedImageModeling', repo.id, async () => {
-      const config = options.config ?? ViTConfig.fromDict(await repo.readJson('config.json'));
-      return ViTForMaskedImageModeling.fromWeights(config, await loadWeights(repo), options);
-    });
+    return loadFromRepo('ViTForMaskedImageModeling', repo, options, (dict) => ViTConfig.fromDict(dict), ViTForMaskedImageModeling.fromWeights);
   }
 
   static async fromWeights(config: ViTConfig, weights: WeightMap, options: ViTForMaskedImageModelingLoadOptions = {}): Promise<ViTForMaskedImageModeling> {
-    const adapted = adaptViTCheckpoint(weights, HEAD_MODULES);
-    const root = new WeightScope(adapted);
-    const arena = await openArena(adapted, options);
-    const model = await buildIn(arena, async () => {
-      const vit = await ViTModel.load(arena, root.pp('vit'), config, { ...options, addPoolingLayer: false, useMaskToken: true });
+    return buildViTTaskModel(config, weights, HEAD_MODULES, options, { useMaskToken: true }, async (arena, root, vit) => {
       const d = config.hiddenSize;
       const outChannels = config.encoderStride ** 2 * config.numChannels;
       const conv = root.pp('decoder').pp(0);
@@ -80,8 +53,6 @@ export class ViTForMaskedImageModeling {
       });
       return new ViTForMaskedImageModeling(config, vit, decoder);
     });
-    model.loadReport = { missingKeys: [], unexpectedKeys: root.unusedKeys() };
-    return model;
   }
 
   async forward(inputs: ViTModelInputs): Promise<MaskedImageModelingOutput> {

@@ -1,5 +1,5 @@
 import { Tensor, type Arena, type Engine } from '@purevit/core';
-import { WeightScope, loadWeights, type ModelRepo, type WeightMap } from '@purevit/weights';
+import type { ModelRepo, WeightMap, WeightScope } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import type { AttentionImplementation } from '../../layers/attention.js';
 import { LayerNorm } from '../../layers/layer-norm.js';
@@ -14,8 +14,8 @@ import { ViTConfig } from './vit-config.js';
 import { ViTEmbeddings } from './vit-embeddings.js';
 import { loadViTEncoder } from './vit-encoder.js';
 import { ViTPooler } from './vit-pooler.js';
-import { withLoadContext } from '../load-context.js';
-import { buildIn, openArena } from '../model-arena.js';
+import { loadFromRepo } from '../load-context.js';
+import { buildFromWeights } from '../model-arena.js';
 import { runTransformer } from '../transformer-run.js';
 
 export interface ViTModelLoadOptions extends LoadOptions {
@@ -123,20 +123,12 @@ export class ViTModel {
   }
 
   static async fromRepo(repo: ModelRepo, options: ViTModelLoadOptions = {}): Promise<ViTModel> {
-    return withLoadContext('ViTModel', repo.id, async () => {
-      const config = options.config ?? ViTConfig.fromDict(await repo.readJson('config.json'));
-      return ViTModel.fromWeights(config, await loadWeights(repo), options);
-    });
+    return loadFromRepo('ViTModel', repo, options, (dict) => ViTConfig.fromDict(dict), ViTModel.fromWeights);
   }
 
   /** Builds the model from an in-memory weight map (transformers' key names, with or without "vit."). */
   static async fromWeights(config: ViTConfig, weights: WeightMap, options: ViTModelLoadOptions = {}): Promise<ViTModel> {
-    const adapted = adaptViTCheckpoint(weights);
-    const root = new WeightScope(adapted);
-    const arena = await openArena(adapted, options);
-    const model = await buildIn(arena, () => ViTModel.load(arena, root, config, options));
-    model.loadReport = { missingKeys: model.loadReport.missingKeys, unexpectedKeys: root.unusedKeys() };
-    return model;
+    return buildFromWeights(adaptViTCheckpoint(weights), options, (arena, root) => ViTModel.load(arena, root, config, options));
   }
 
   /** Builds the model into `arena` from a scope at its root (`vit` inside the task models). */
