@@ -5,19 +5,12 @@
  */
 
 import { crc32 } from '../decode/png/crc32.js';
+import { paeth } from '../decode/png/paeth.js';
 import { assertRgbImage, type RgbImage } from '../rgb-image.js';
 import { deflateZlib } from './deflate.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const BPP = 3; // bytes per pixel: RGB, 8 bits
-
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
 
 /** Writes row `y` filtered with `type` (0 None … 4 Paeth) into `out`; returns the sum of |signed byte|. */
 function filterRow(data: Uint8Array, y: number, rowBytes: number, type: number, out: Uint8Array): number {

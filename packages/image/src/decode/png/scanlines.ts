@@ -4,6 +4,7 @@
 
 import { ImageError } from '../../errors.js';
 import type { PngHeader } from './header.js';
+import { paeth } from './paeth.js';
 
 /** One Adam7 pass (or the whole image): which pixels its rows hold. */
 export interface Pass {
@@ -52,14 +53,6 @@ export function filteredSize(header: PngHeader): number {
   let total = 0;
   for (const p of passes(header)) total += p.height * (1 + rowBytes(header, p.width));
   return total;
-}
-
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
 /**
