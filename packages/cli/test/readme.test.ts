@@ -1,35 +1,22 @@
 // The root README: its first command (a fresh clone's first experience) and its API examples, run as
 // written from the repository root.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeImage } from '@purevit/image';
+import { exampleDir, runExample as runModule, tsBlocks } from '../../../test-utils/readme-examples.js';
 import { ROOT, cli } from './helpers.js';
 
 const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-const dir = mkdtempSync(join(tmpdir(), 'purevit-readme-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = exampleDir('purevit-readme-');
 
 /** Runs a README example in a scratch folder that sees the repository's models/ (so files it writes land there). */
 async function runExample(code: string, name: string): Promise<unknown[][]> {
   const work = join(dir, name);
-  const file = join(dir, `${name}.ts`);
-  writeFileSync(file, code);
-  const logs: unknown[][] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args));
-  const cwd = process.cwd();
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work);
   symlinkSync(join(ROOT, 'models'), join(work, 'models'));
-  process.chdir(work);
-  try {
-    await import(/* @vite-ignore */ file);
-  } finally {
-    process.chdir(cwd);
-    spy.mockRestore();
-  }
-  return logs;
+  return runModule(code, join(dir, `${name}.ts`), work);
 }
 
 describe('README.md', () => {
@@ -44,7 +31,7 @@ describe('README.md', () => {
     expect(stdout.split('\n')[1]).toMatch(/^ +[\d.]+% {2}Ankle boot$/); // samples.json: PyTorch predicts 9, Ankle boot
   });
 
-  const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => code.includes('import '));
+  const examples = tsBlocks(`${ROOT}README.md`).filter((code) => code.includes('import '));
 
   it('has the three API examples: classify, embed, attention map', () => {
     expect(examples.map((code) => /pipeline\('([a-z-]+)'/.exec(code)![1])).toEqual(['image-classification', 'image-feature-extraction', 'attention-map']);

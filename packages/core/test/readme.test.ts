@@ -1,27 +1,14 @@
 // The README's examples run as they are written.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
+import { exampleDir, runExample, tsBlocks } from '../../../test-utils/readme-examples.js';
 
 const pkg = fileURLToPath(new URL('../', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'purevit-core-readme-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = exampleDir('purevit-core-readme-');
 
 async function runBlock(index: number): Promise<unknown[][]> {
-  const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
-  const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)][index][1];
-  const file = join(dir, `example${index}.ts`);
-  writeFileSync(file, code);
-  const logs: unknown[][] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args));
-  try {
-    await import(/* @vite-ignore */ file);
-  } finally {
-    spy.mockRestore();
-  }
-  return logs;
+  return runExample(tsBlocks(join(pkg, 'README.md'))[index], join(dir, `example${index}.ts`));
 }
 
 it('the engine example runs: the same numbers as the synchronous kernels, on the FMA engine it describes', async () => {

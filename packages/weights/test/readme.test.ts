@@ -1,26 +1,15 @@
 // The README's example is run as it is written.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
+import { exampleDir, runExample, tsBlocks } from '../../../test-utils/readme-examples.js';
 
 const pkg = fileURLToPath(new URL('../', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'purevit-readme-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = exampleDir('purevit-readme-');
 
 it('README example runs and prints what it says', async () => {
-  const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
-  const code = /```ts\n([\s\S]*?)```/.exec(readme)![1];
-  const file = join(dir, 'example.ts');
-  writeFileSync(file, code);
-  const logs: unknown[][] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args));
-  try {
-    await import(/* @vite-ignore */ file);
-  } finally {
-    spy.mockRestore();
-  }
+  const code = tsBlocks(join(pkg, 'README.md'))[0];
+  const logs = await runExample(code, join(dir, 'example.ts'));
   expect([...(logs[0][0] as Float32Array)]).toEqual([1, 2, 3, 4]);
   expect([...(logs[0][1] as Float32Array)]).toEqual([0.5, -0.5]);
   expect(logs[0][2]).toEqual(['classifier.weight']);
