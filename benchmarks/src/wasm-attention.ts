@@ -8,30 +8,13 @@
  * Add --relaxed-simd to use the relaxed-simd FMA kernel on Node 20 (it sets the V8 flag).
  * Build and run: npx tsc -b benchmarks && node benchmarks/dist/wasm-attention.js [--iters 9] [--no-js] [--out f.json]
  */
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { attentionEager, attentionFused, type AttentionIO, type AttentionShape } from '@purevit/core';
 // Not re-exported from @purevit/core's entry point yet: import the built module directly.
 import { enableRelaxedSimd, parallelAttentionFusedSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
 import { attentionEagerWasm, attentionFusedWasm, WasmBackend, WasmHeap, relaxedSimdSupported } from '../../packages/core/dist/wasm/index.js';
+import { arg, fillRandom, report, time } from './stats.js';
 
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function time(run: () => void, warmup: number, iterations: number): { median: number; min: number } {
-  for (let i = 0; i < warmup; i++) run();
-  const t: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const t0 = performance.now();
-    run();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return { median: t[Math.floor(t.length / 2)], min: t[0] };
-}
 
 async function main(): Promise<void> {
   // Node 20 has relaxed-simd (the FMA kernel) only behind a V8 flag: --relaxed-simd sets it.
@@ -47,11 +30,7 @@ async function main(): Promise<void> {
     const shape: AttentionShape = { batch: 1, heads: 12, queryLen: tokens, keyLen: tokens, headDim: 64 };
     const width = 768;
     const qkv = heap.allocFloat32(tokens * 3 * width);
-    let s = 1;
-    for (let i = 0; i < qkv.length; i++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      qkv[i] = (s / 2 ** 32 - 0.5) * 4;
-    }
+    fillRandom(qkv, 1, 4);
     const io: AttentionIO = {
       q: qkv, qOffset: 0, qRowStride: 3 * width, k: qkv, kOffset: width, kRowStride: 3 * width,
       v: qkv, vOffset: 2 * width, vRowStride: 3 * width, out: heap.allocFloat32(tokens * width), outRowStride: width,
@@ -74,10 +53,7 @@ async function main(): Promise<void> {
     heap.freeArray(io.out);
   }
   await pool.terminate();
-  const json = JSON.stringify({ benchmark: 'wasm-attention', node: process.version, relaxed_simd: relaxedSimdSupported(), cpu: cpus()[0]?.model ?? 'unknown', results }, null, 2);
-  const out = arg('out');
-  if (out) writeFileSync(out, json);
-  console.log(json);
+  report({ benchmark: 'wasm-attention', node: process.version, relaxed_simd: relaxedSimdSupported(), cpu: cpus()[0]?.model ?? 'unknown', results });
 }
 
 await main();

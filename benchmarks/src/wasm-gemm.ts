@@ -9,13 +9,13 @@
  *   [--threads 1,2] [--tiling mr,nr,kc,mc,unroll[,fma]] [--no-js] [--quick] [--epilogue] [--out file.json]
  * On Node 20, `node --experimental-wasm-relaxed-simd …` enables the relaxed-simd FMA kernel (default elsewhere).
  */
-import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { linear, prepareLinear } from '@purevit/core';
 // The fast backend is not re-exported from @purevit/core's entry point yet (see the integration notes in
 // packages/core/src/wasm/backend.ts): import the built modules directly.
 import { enableRelaxedSimd, parallelGemmSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
 import { preferredTiling, WasmBackend, WasmHeap, type GemmOptions, type GemmTiling, relaxedSimdSupported } from '../../packages/core/dist/wasm/index.js';
+import { arg, flag, random, report, round, time } from './stats.js';
 
 
 interface Shape {
@@ -49,34 +49,6 @@ const VIT_B: Array<Omit<Shape, 'rows'>> = [
   { name: 'mlp.fc2 3072→768', inFeatures: 3072, outFeatures: 768 },
   { name: 'attn.qkv 768→2304', inFeatures: 768, outFeatures: 2304 },
 ];
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const flag = (name: string): boolean => process.argv.includes(`--${name}`);
-
-function random(n: number, seed: number, into?: Float32Array): Float32Array {
-  const a = into ?? new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
-}
-
-function time(run: () => void, warmup: number, iterations: number): { median: number; min: number } {
-  for (let i = 0; i < warmup; i++) run();
-  const times: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const t0 = performance.now();
-    run();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0] };
-}
 
 /** `mr,nr,kc,mc,unroll[,fma]` (fma = 1 for relaxed-simd multiply-add), else the backend's preferred tiling. */
 function parseTiling(text: string | undefined): GemmTiling {
@@ -148,7 +120,7 @@ async function main(): Promise<void> {
   }
   for (const pool of pools.values()) await pool.terminate();
 
-  const report = {
+  const summary = {
     benchmark: 'wasm-gemm',
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -157,14 +129,7 @@ async function main(): Promise<void> {
     tiling,
     results,
   };
-  const json = JSON.stringify(report, null, 2);
-  const out = arg('out');
-  if (out) writeFileSync(out, json);
-  console.log(json);
-}
-
-function round(v: number): number {
-  return Math.round(v * 100) / 100;
+  report(summary);
 }
 
 await main();

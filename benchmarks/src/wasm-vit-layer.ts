@@ -9,18 +9,13 @@
  * Add --relaxed-simd to use the relaxed-simd FMA kernel on Node 20 (it sets the V8 flag).
  * Build and run: npx tsc -b benchmarks && node benchmarks/dist/wasm-vit-layer.js [--iters 9] [--threads 1,2] [--out f.json]
  */
-import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import type { AttentionIO } from '@purevit/core';
 // Not re-exported from @purevit/core's entry point yet: import the built modules directly.
 import { enableRelaxedSimd, parallelAttentionFusedSync, parallelGemmSync, parallelLayerNormSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
 import { attentionFusedWasm, WasmBackend, WasmHeap, type GemmOptions, type PackedMatrix, relaxedSimdSupported } from '../../packages/core/dist/wasm/index.js';
+import { arg, fillRandom, report, round, time } from './stats.js';
 
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 async function main(): Promise<void> {
   // Node 20 has relaxed-simd (the FMA kernel) only behind a V8 flag: --relaxed-simd sets it.
@@ -33,10 +28,7 @@ async function main(): Promise<void> {
   let seed = 1;
   const random = (n: number, amplitude: number): Float32Array => {
     const a = heap.allocFloat32(n);
-    for (let i = 0; i < n; i++) {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      a[i] = (seed / 2 ** 32 - 0.5) * amplitude;
-    }
+    seed = fillRandom(a, seed, amplitude);
     return a;
   };
   const D = 768, H = 12, F = 3072;
@@ -77,19 +69,8 @@ async function main(): Promise<void> {
         gemm(mid, rows, fc2.w, y, { bias: fc2.b, residual: h });
       };
       const patchEmbed = (): void => gemm(patches, batch * 196, embed.w, tokens, { bias: embed.b });
-      const time = (run: () => void): number => {
-        for (let i = 0; i < warmup; i++) run();
-        const t: number[] = [];
-        for (let i = 0; i < iterations; i++) {
-          const t0 = performance.now();
-          run();
-          t.push(performance.now() - t0);
-        }
-        t.sort((a, b) => a - b);
-        return t[Math.floor(t.length / 2)];
-      };
-      const layerMs = time(layer);
-      const embedMs = time(patchEmbed);
+      const layerMs = time(layer, warmup, iterations).median;
+      const embedMs = time(patchEmbed, warmup, iterations).median;
       const perImage = (12 * layerMs + embedMs) / batch;
       const r = {
         kernel: 'wasm-vit-b16-layer', threads, batch, warmup, iterations,
@@ -103,14 +84,7 @@ async function main(): Promise<void> {
     }
     await pool?.terminate();
   }
-  const json = JSON.stringify({ benchmark: 'wasm-vit-layer', model: 'vit-b16 (random weights)', node: process.version, relaxed_simd: relaxedSimdSupported(), tiling: be.tiling, cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), results }, null, 2);
-  const out = arg('out');
-  if (out) writeFileSync(out, json);
-  console.log(json);
-}
-
-function round(v: number): number {
-  return Math.round(v * 100) / 100;
+  report({ benchmark: 'wasm-vit-layer', model: 'vit-b16 (random weights)', node: process.version, relaxed_simd: relaxedSimdSupported(), tiling: be.tiling, cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), results });
 }
 
 await main();
