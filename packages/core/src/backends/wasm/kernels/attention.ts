@@ -33,8 +33,14 @@ const SHORT_QUERY_BLOCK = 48;
 
 export type AttentionMode = 'fused' | 'eager';
 
+/** Key block and query tile of the fused kernel (defaults above; tests pick small ones to cross block edges). */
+export interface AttentionBlocks {
+  keyBlock?: number;
+  queryBlock?: number;
+}
+
 /** The steps of one attention call: with no work, zeros (as torch); else one parameter block per lane. */
-export function planAttention(mode: AttentionMode, a: AttentionEagerArgs<WasmArray>, ctx: PlanContext): Step[] {
+export function planAttention(mode: AttentionMode, a: AttentionEagerArgs<WasmArray>, ctx: PlanContext, blocks: AttentionBlocks = {}): Step[] {
   const { batch, heads, queryLen: nq, keyLen: nk, headDim: d } = a;
   const scale = a.scale ?? d ** -0.5;
   const headMask = mode === 'eager' ? (a.headMask ?? null) : null;
@@ -50,12 +56,12 @@ export function planAttention(mode: AttentionMode, a: AttentionEagerArgs<WasmArr
     }];
   }
   const { nr } = ctx.tiling;
-  const short = nk <= SHORT_SEQUENCE;
-  const keyBlock = short ? SHORT_SEQUENCE : DEFAULT_KEY_BLOCK;
-  const queryBlock = short ? SHORT_QUERY_BLOCK : DEFAULT_QUERY_BLOCK;
+  const short = blocks.keyBlock === undefined && nk <= SHORT_SEQUENCE;
+  const keyBlock = blocks.keyBlock ?? (short ? SHORT_SEQUENCE : DEFAULT_KEY_BLOCK);
+  const queryBlock = blocks.queryBlock ?? (short ? SHORT_QUERY_BLOCK : DEFAULT_QUERY_BLOCK);
   // Eager: one key block holding every key; fused: blocks of keyBlock keys (multiples of the panel width).
   const kb = Math.ceil((mode === 'eager' ? nk : Math.min(keyBlock, nk)) / nr) * nr;
-  const blocks = Math.ceil(nk / kb);
+  const keyBlocks = Math.ceil(nk / kb);
   const dPad = Math.ceil(d / nr) * nr;
   const qb = mode === 'eager' ? nq : Math.min(queryBlock, nq);
   const count = Math.max(1, Math.min(ctx.lanes, units));
@@ -69,7 +75,7 @@ export function planAttention(mode: AttentionMode, a: AttentionEagerArgs<WasmArr
     fields[F.unitStart] = Math.floor((units * lane) / count); fields[F.unitEnd] = Math.floor((units * (lane + 1)) / count);
     fields[F.heads] = heads; fields[F.nq] = nq; fields[F.nk] = nk; fields[F.d] = d; fields[F.kb] = kb; fields[F.qb] = qb;
     ctx.heap.f32(ptr + 4 * F.scale, 1)[0] = scale;
-    fields[F.kPack] = ctx.temp(Math.max(1, blocks * kb * d)); fields[F.vPack] = ctx.temp(Math.max(1, blocks * kb * dPad));
+    fields[F.kPack] = ctx.temp(Math.max(1, keyBlocks * kb * d)); fields[F.vPack] = ctx.temp(Math.max(1, keyBlocks * kb * dPad));
     fields[F.s] = ctx.temp(Math.max(1, qb * kb));
     if (mode === 'fused') {
       fields[F.m] = ctx.temp(qb); fields[F.l] = ctx.temp(qb); fields[F.o] = ctx.temp(Math.max(1, qb * d));

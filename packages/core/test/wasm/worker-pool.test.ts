@@ -1,14 +1,35 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parallelGemm, parallelGemmSync, splitGemm } from '../../src/parallel/parallel-gemm.js';
-import { WorkerPool } from '../../src/parallel/worker-pool.js';
-import { WasmBackend } from '../../src/wasm/backend.js';
-import { WASM_ACTIVATIONS, type WasmActivation } from '../../src/wasm/emit-math.js';
-import { WasmHeap } from '../../src/wasm/heap.js';
-import { randomFloats } from '../wasm/float64.js';
+import { WASM_ACTIVATIONS, type WasmActivation } from '../../src/backends/wasm/emit-math.js';
+import { WasmHeap } from '../../src/backends/wasm/heap.js';
+import { splitGemm } from '../../src/backends/wasm/kernels/linear.js';
+import { WorkerPool } from '../../src/backends/wasm/pool/worker-pool.js';
+import { randomFloats } from './float64.js';
+import { Staging, TestKernels, type GemmOptions, type PackedMatrix } from './test-kernels.js';
 
-const backend = WasmBackend.createSync({ heap: new WasmHeap({ shared: true, initialBytes: 8 << 20 }), tiling: { mr: 4, nr: 8, kc: 24, mc: 16, unroll: 1 } });
-const pools = [WorkerPool.create(backend, { threads: 2 }), WorkerPool.create(backend, { threads: 3 })];
+// A small tiling: tiny shapes cross k-blocks and row blocks, so lanes split them in every way.
+const backend = TestKernels.create({ heap: new WasmHeap({ shared: true, initialBytes: 8 << 20 }), tiling: { mr: 4, nr: 8, kc: 24, mc: 16, unroll: 1 } });
+const pools = [WorkerPool.create(backend.instance, { threads: 2 }), WorkerPool.create(backend.instance, { threads: 3 })];
+
+/** The GEMM on every lane of `pool`, each lane on its block of splitGemm (what the 'wasm' linear kernel plans). */
+async function parallelGemm(pool: WorkerPool, a: Float32Array, m: number, b: PackedMatrix, c: Float32Array, options: GemmOptions, sync: boolean): Promise<void> {
+  const be = TestKernels.wrap(pool.instance);
+  const staging = new Staging(be.heap);
+  try {
+    const call = be.prepareGemm(a, m, b, c, options, staging);
+    if (call) {
+      const tasks = splitGemm(call.m, call.panels, pool.threads, be.tiling.mr).map(([r0, r1, p0, p1], lane) => ({
+        kernel: 'gemm',
+        args: [call.a, call.lda, call.b, call.k, call.c, call.ldc, r0, r1, p0, p1, call.n, call.flags, call.bias, call.res, call.ldr, pool.scratch(lane)],
+      }));
+      if (sync) pool.runSync(tasks);
+      else await pool.run(tasks);
+    }
+    staging.finish();
+  } finally {
+    staging.release();
+  }
+}
 afterAll(async () => {
   for (const p of pools) await (await p).terminate();
 });
@@ -47,8 +68,7 @@ describe('WorkerPool GEMM', () => {
           const single = new Float32Array(m * n);
           backend.gemm(A, m, packed, single, options);
           const threaded = inHeap ? heap.allocFloat32(m * n) : new Float32Array(m * n);
-          if (sync) parallelGemmSync(pool, A, m, packed, threaded, options);
-          else await parallelGemm(pool, A, m, packed, threaded, options);
+          await parallelGemm(pool, A, m, packed, threaded, options, sync);
           for (let i = 0; i < m * n; i++) {
             if (!Object.is(single[i], threaded[i])) throw new Error(`element ${i}: ${single[i]} vs ${threaded[i]} (m=${m} k=${k} n=${n})`);
           }
@@ -66,8 +86,8 @@ describe('WorkerPool GEMM', () => {
   it('reports a kernel that traps in a worker, and stays usable', async () => {
     const pool = await pools[0];
     const huge = 0x7fff_ff00; // beyond the memory: the wasm load traps
-    const bad = { kernel: 'softmax' as const, args: [huge, 1, 8, huge] };
-    const good = { kernel: 'softmax' as const, args: [0, 0, 8, 0] };
+    const bad = { kernel: 'softmax', args: [huge, 1, 8, huge] };
+    const good = { kernel: 'softmax', args: [0, 0, 8, 0] };
     await expect(pool.run([good, bad])).rejects.toThrow(/worker/);
     expect(() => pool.runSync([good, bad])).toThrow(/worker/);
     expect(() => pool.runSync([bad, good])).toThrow(/out of bounds/);
@@ -75,23 +95,23 @@ describe('WorkerPool GEMM', () => {
   });
 
   it('falls back to the calling thread without shared memory', async () => {
-    const unshared = WasmBackend.createSync({ heap: new WasmHeap({ shared: false, initialBytes: 1 << 20 }) });
-    const pool = await WorkerPool.create(unshared, { threads: 4 });
+    const unshared = TestKernels.create({ heap: new WasmHeap({ shared: false, initialBytes: 1 << 20 }) });
+    const pool = await WorkerPool.create(unshared.instance, { threads: 4 });
     expect(pool.threads).toBe(1);
     const packed = unshared.packWeight(randomFloats(30, 1), 5, 6);
     const a = randomFloats(18, 2);
     const expected = new Float32Array(15);
     unshared.gemm(a, 3, packed, expected);
     const got = new Float32Array(15);
-    await parallelGemm(pool, a, 3, packed, got);
+    await parallelGemm(pool, a, 3, packed, got, {}, false);
     expect(Array.from(got)).toEqual(Array.from(expected));
     await pool.terminate();
   });
 
   it('refuses to run after terminate and rejects bad thread counts', async () => {
-    const pool = await WorkerPool.create(backend, { threads: 2 });
+    const pool = await WorkerPool.create(backend.instance, { threads: 2 });
     await pool.terminate();
     await expect(pool.run([])).rejects.toThrow(/terminated/);
-    await expect(WorkerPool.create(backend, { threads: 0 })).rejects.toThrow(RangeError);
+    await expect(WorkerPool.create(backend.instance, { threads: 0 })).rejects.toThrow(RangeError);
   });
 });
