@@ -6,7 +6,6 @@
  * implementation per op in a table of its own (backends/<name>/register.ts).
  */
 
-import type { Sized } from './check.js';
 
 export type { Sized } from './check.js';
 
