@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * One conformance table: every registered op (ops/index.ts) × every engine variant (harness.ts) against the
  * op's reference, on the awkward calls of its case file (./cases/<op>.ts, found by name: a new op without

@@ -1,5 +1,4 @@
-import { foldBatchNorm, type ActivationName, type Arena, type Engine, type PreparedConv2d } from '@purevit/core';
-import { conv2dNhwcOutputShape, im2rowLength } from '@purevit/core';
+import { conv2dOutputShape, conv2dScratchLength, foldBatchNorm, type ActivationName, type Arena, type DeviceArray, type Engine, type PreparedConv2d } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { BATCH_NORM_EPS, readBatchNorm, type BatchNormParams } from './batch-norm.js';
 
@@ -14,23 +13,23 @@ export interface Conv2dSpec {
   groups?: number;
 }
 
-/** A channels-last activation: data [n, h, w, c] row-major (the ResNet trunk runs channels-last). */
+/** A channels-last activation in engine memory: [n, h, w, c] row-major (the ResNet trunk runs channels-last). */
 export interface FeatureMap {
-  data: Float32Array; // [n, h, w, c]
+  data: DeviceArray; // [n, h, w, c]
   shape: [number, number, number, number];
 }
 
 export interface Conv2dForwardOptions {
   activation?: ActivationName;
   /** [n, oh, ow, out] added after the activation (may be `out`). */
-  residual?: Float32Array;
-  /** im2row rows (`scratchLength` floats) in engine memory. */
-  scratch?: Float32Array;
+  residual?: DeviceArray;
+  /** The workspace (`scratchLength` floats) in engine memory. */
+  scratch?: DeviceArray;
 }
 
 /**
- * torch nn.Conv2d on channels-last maps: im2row + the engine's GEMM (a 1×1 stride-1 conv reads its input
- * as is). An eval-mode BatchNorm that follows the conv is folded into its weight and bias at load
+ * torch nn.Conv2d on channels-last maps (op conv2d: on the CPU backends im2row + the GEMM; a 1×1 stride-1 conv
+ * reads its input as is). An eval-mode BatchNorm that follows the conv is folded into its weight and bias at load
  * (`loadWithBatchNorm`), so conv → BN costs one conv; the bias, an activation and a residual add run in the
  * GEMM's epilogue. The weight is packed once for the engine (reordered to [out, kh, kw, in]).
  */
@@ -79,22 +78,22 @@ export class Conv2d {
 
   /** [n, oh, ow, out] for an input [n, h, w, in]. */
   outputShape(shape: FeatureMap['shape']): FeatureMap['shape'] {
-    return conv2dNhwcOutputShape(shape, this.prepared);
+    return conv2dOutputShape(shape, this.prepared.spec);
   }
 
-  /** Floats of the im2row rows this conv needs for an input of `shape` (0 for a 1×1 stride-1 conv). */
+  /** Floats of the workspace this conv may use for an input of `shape` (0 for a 1×1 stride-1 conv). */
   scratchLength(shape: FeatureMap['shape']): number {
-    return im2rowLength(shape, this.prepared);
+    return conv2dScratchLength(shape, this.prepared.spec);
   }
 
   /** conv(x) (+ bias, activation, + residual) into `out`; returns the output map (a view of `out`). */
-  async forward(x: FeatureMap, out: Float32Array, options: Conv2dForwardOptions = {}): Promise<FeatureMap> {
+  forward(x: FeatureMap, out: DeviceArray, options: Conv2dForwardOptions = {}): FeatureMap {
     if (x.shape[3] !== this.spec.inChannels) {
       throw new RangeError(`Conv2d: input has ${x.shape[3]} channels, the conv reads ${this.spec.inChannels}`);
     }
     const shape = this.outputShape(x.shape);
-    const data = out.subarray(0, shape[0] * shape[1] * shape[2] * shape[3]);
-    await this.engine.conv2dNhwc(x.data, x.shape, this.prepared, data, options);
+    const data = out.view(0, shape[0] * shape[1] * shape[2] * shape[3]);
+    this.engine.ops.conv2d({ x: x.data, shape: x.shape, weight: this.prepared, out: data, ...options });
     return { data, shape };
   }
 }
