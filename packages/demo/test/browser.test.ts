@@ -37,7 +37,7 @@ import type { HookResult } from '../src/test-hook.js';
 import { demoConfig } from '../vite.config.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-// The flags this sandbox needs (see .ci/run): no sandbox as root, no GPU, and no background connections
+// The flags this sandbox needs: no sandbox as root, no GPU, and no background connections
 // to Google's services, which the closed network refuses.
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -143,7 +143,7 @@ describe('demo page in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; .ci/run does this)`);
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; npm test's pretest step, scripts/test-prerequisites.mjs, does this)`);
     }
     outDir = await mkdtemp(join(tmpdir(), 'purevit-demo-'));
     const logger = createLogger('warn');
