@@ -59,9 +59,11 @@ fn logf(x: f32) -> f32 {
   return f32(k) * 0.6931471805599453 + series;
 }
 fn log1pf(e: f32) -> f32 {
-  let u = 1.0 + e;
-  if (u == 1.0) { return e; }
-  return logf(u) * (e / (u - 1.0));
+  // log(1 + e) = 2·atanh(e / (2 + e)): no rounding of 1 + e near 0 (a compiler may not keep (1 + e) − 1 as written).
+  if (e > 0.25 || e < -0.2) { return logf(1.0 + e); }
+  let s = e / (2.0 + e);
+  let s2 = s * s;
+  return 2.0 * s * (1.0 + s2 * (0.33333334 + s2 * (0.2 + s2 * (0.14285715 + s2 * 0.11111111))));
 }
 `;
 
