@@ -6,11 +6,11 @@
  */
 
 import { WebGpuDeviceLostError, WebGpuUnavailableError } from './errors.js';
-import type { GpuAdapter, GpuAdapterInfo, GpuDevice, GpuLike, GpuLimitName, GpuLimits } from './gpu-api.js';
+import type { GpuAdapter, GpuAdapterInfo, GpuDevice, GpuLike, GpuLimitName, GpuLimits, GpuProvider } from './gpu-api.js';
 
 export interface WebGpuDeviceOptions {
   /** A WebGPU implementation (Node / Deno / Bun); default `navigator.gpu`. */
-  gpu?: GpuLike;
+  gpu?: GpuProvider;
   powerPreference?: 'low-power' | 'high-performance';
 }
 
@@ -35,7 +35,7 @@ export class WebGpuDevice {
     readonly device: GpuDevice,
     readonly adapter: WebGpuAdapterDescription,
     /** Held for the device's lifetime: an implementation may tear its device down when these are collected. */
-    private readonly owners: readonly [GpuLike, GpuAdapter],
+    private readonly owners: readonly [GpuProvider, GpuAdapter],
   ) {
     device.lost.then(
       (info) => {
@@ -46,7 +46,8 @@ export class WebGpuDevice {
   }
 
   static async acquire(options: WebGpuDeviceOptions = {}): Promise<WebGpuDevice> {
-    const gpu = options.gpu ?? navigatorGpu();
+    const gpu = (options.gpu ?? navigatorGpu()) as GpuLike | undefined;
+    if (gpu && typeof gpu.requestAdapter !== 'function') throw new WebGpuUnavailableError('the gpu option is not a WebGPU GPU object (it has no requestAdapter)');
     if (!gpu) {
       throw new WebGpuUnavailableError(
         'WebGPU is not available: this runtime has no navigator.gpu; in Node, Deno or Bun pass a WebGPU implementation as { gpu } (e.g. create([]) from the "webgpu" package)',
@@ -80,8 +81,8 @@ export class WebGpuDevice {
   }
 }
 
-function navigatorGpu(): GpuLike | undefined {
-  const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
+function navigatorGpu(): GpuProvider | undefined {
+  const nav = (globalThis as { navigator?: { gpu?: GpuProvider } }).navigator;
   return nav?.gpu ?? undefined;
 }
 

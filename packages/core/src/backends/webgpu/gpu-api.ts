@@ -17,7 +17,17 @@ export const BufferUsage = {
 /** GPUMapMode.READ. */
 export const MAP_READ = 0x0001;
 
-export interface GpuLike {
+/**
+ * What callers pass as `gpu`: any WebGPU implementation's GPU object (`navigator.gpu`, the `webgpu` package's
+ * `create([])`). Typed loosely on purpose, so every implementation's own type declarations are accepted; the
+ * adapter it returns is used through the interfaces below.
+ */
+export interface GpuProvider {
+  requestAdapter(options?: { powerPreference?: 'low-power' | 'high-performance' }): Promise<unknown>;
+}
+
+/** The GPU object as this backend uses it. */
+export interface GpuLike extends GpuProvider {
   requestAdapter(options?: { powerPreference?: 'low-power' | 'high-performance' }): Promise<GpuAdapter | null>;
 }
 
@@ -73,7 +83,7 @@ export interface GpuShaderModule {
 }
 
 export interface GpuBindGroupLayout {
-  readonly __brand?: 'GpuBindGroupLayout';
+  readonly label: string;
 }
 
 export interface GpuComputePipeline {
@@ -81,7 +91,7 @@ export interface GpuComputePipeline {
 }
 
 export interface GpuBindGroup {
-  readonly __brand?: 'GpuBindGroup';
+  readonly label: string;
 }
 
 export interface GpuBufferBinding {
@@ -98,7 +108,7 @@ export interface GpuComputePass {
 }
 
 export interface GpuCommandBuffer {
-  readonly __brand?: 'GpuCommandBuffer';
+  readonly label: string;
 }
 
 export interface GpuCommandEncoder {

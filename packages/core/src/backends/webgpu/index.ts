@@ -3,7 +3,7 @@
 export { WebGpuBackend, type WebGpuBackendOptions } from './webgpu-backend.js';
 export { WebGpuDevice, type WebGpuAdapterDescription, type WebGpuDeviceOptions } from './device.js';
 export { WebGpuDeviceLostError, WebGpuOutOfMemoryError, WebGpuUnavailableError, WebGpuValidationError } from './errors.js';
-export type { GpuLike } from './gpu-api.js';
+export type { GpuLike, GpuProvider } from './gpu-api.js';
 export { GpuArray } from './gpu-array.js';
 export type { WebGpuCounters } from './recorder.js';
 export type { GpuAttentionIO, GpuAttentionEagerOptions } from './kernels/attention.js';
