@@ -1,7 +1,7 @@
 // npm test's pretest step (scripts/test-prerequisites.mjs) on simulated systems: what it runs, and that a
 // Chromium it cannot install is an error naming what to do (the browser tests never skip silently).
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM, ensureChromium, system, type PrerequisiteSystem } from '../scripts/test-prerequisites.mjs';
+import { CHROMIUM, ensureChromium, ensurePackage, PREREQUISITES, system, type PrerequisiteSystem } from '../scripts/test-prerequisites.mjs';
 
 interface Fake extends PrerequisiteSystem {
   commands: string[];
@@ -14,6 +14,7 @@ function fake(options: { present?: boolean; root?: boolean; installs?: boolean; 
   return {
     commands,
     executable: (path) => path === CHROMIUM && present,
+    exists: () => false,
     isRoot: () => options.root ?? true,
     run(command, args) {
       const text = [command, ...args].join(' ');
@@ -58,6 +59,29 @@ describe('test prerequisites: Chromium for the browser tests', () => {
     expect(sys.commands).toEqual(['sudo -n true', `sudo -n ${INSTALL}`]);
   });
 
+  it('installs the Vulkan loader for the WebGPU tests the same way, present when any architecture\'s library is there', () => {
+    const vulkan = PREREQUISITES.find((p) => p.package === 'libvulkan1');
+    expect(vulkan).toBeDefined();
+    if (!vulkan) return;
+    let installed = false;
+    const commands: string[] = [];
+    const sys: PrerequisiteSystem = {
+      executable: () => false,
+      exists: (path) => installed && path === vulkan.paths[0],
+      isRoot: () => true,
+      run(command, args) {
+        commands.push([command, ...args].join(' '));
+        if (args.at(-1) === 'libvulkan1') installed = true;
+        return 0;
+      },
+      log: () => {},
+    };
+    expect(ensurePackage(vulkan, sys)).toBe('installed');
+    expect(commands).toEqual(['apt-get --version', 'apt-get -y --no-install-recommends -o DPkg::Lock::Timeout=300 install libvulkan1']);
+    expect(ensurePackage(vulkan, sys)).toBe('present');
+    expect(() => ensurePackage(vulkan, { ...sys, exists: () => false })).toThrow(/apt-get installed libvulkan1, but .*libvulkan\.so\.1.* is still missing: install Debian's libvulkan1/);
+  });
+
   it('fails with what to install when it cannot: no apt-get, no sudo, install failure, package without the binary', () => {
     expect(() => ensureChromium(fake({ results: { 'apt-get --version': null } }))).toThrow(
       /^the browser tests need Chromium at \/usr\/bin\/chromium, which is missing, and apt-get is not available: install Debian's chromium package yourself \(sudo apt-get install chromium\)/,
@@ -71,6 +95,8 @@ describe('test prerequisites: Chromium for the browser tests', () => {
     expect(CHROMIUM).toBe('/usr/bin/chromium');
     expect(system.executable('/bin/sh')).toBe(true);
     expect(system.executable('/nonexistent/chromium')).toBe(false);
+    expect(system.exists('/etc/passwd')).toBe(true);
+    expect(system.exists('/nonexistent/libvulkan.so.1')).toBe(false);
     expect(system.run('sh', ['-c', 'exit 3'])).toBe(3);
     expect(system.run('/nonexistent/command', [])).toBeNull();
   });
