@@ -2,8 +2,8 @@
  * The engines every golden case runs on, created once per process from the backend registry: each
  * registered backend's default engine ('wasm' on every hardware thread with plain SIMD, 'js'), and the
  * variants of a backend that must be checked too — 'wasm' on one thread and, where relaxed SIMD can be
- * enabled in this process (Node 20: the V8 flag, which this test tool sets; the library never does), the FMA
- * kernels on every hardware thread.
+ * enabled in this process (Node 20: V8's flag, which createEngine sets unless told `relaxedSimd: false`), the
+ * FMA kernels on every hardware thread.
  */
 
 import { BACKEND_NAMES, BACKENDS, createEngine, enableRelaxedSimd, type BackendName, type Engine, type EngineOptions } from '@purevit/core';

@@ -28,9 +28,9 @@ export interface EngineOptions {
    */
   threads?: number;
   /**
-   * The relaxed-SIMD FMA GEMM ('wasm' only). Default: where this JavaScript engine already validates relaxed
-   * SIMD (Chromium; Node 20 after `enableRelaxedSimd()`). Results with and without differ by float32 rounding
-   * only. `true` where it does not validate is an error.
+   * The relaxed-SIMD FMA GEMM ('wasm' only). Default: wherever this JavaScript engine validates relaxed SIMD
+   * (Chromium, Node ≥ 22, Deno, Bun; Node 20 too: createEngine sets V8's flag first unless this is `false`).
+   * Results with and without FMA differ by float32 rounding only. `true` where it does not validate is an error.
    */
   relaxedSimd?: boolean;
 }

@@ -77,3 +77,6 @@ export function attentionReference(a: AttentionArgs<Float32Array>, headMask: Flo
     }
   }
 }
+
+/** The sizes of an attention call (what a backend's plan needs besides the arrays). */
+export type AttentionShape = Pick<AttentionArgs<unknown>, 'batch' | 'heads' | 'queryLen' | 'keyLen' | 'headDim' | 'scale'>;

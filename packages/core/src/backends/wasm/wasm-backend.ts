@@ -32,7 +32,7 @@ import { convPackedLengths, packWasmConv, wasmConvLayout } from './kernels/conv2
 import { wasmGemmLayout } from './kernels/linear.js';
 import { packedLength, packTransposedInto } from './packing.js';
 import { execute, type PlanContext } from './plan.js';
-import { hardwareConcurrency } from './pool/platform.js';
+import { enableRelaxedSimd, hardwareConcurrency } from './pool/platform.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { Region } from './region.js';
 import { WASM_KERNELS } from './register.js';
@@ -261,6 +261,9 @@ export const WASM_BACKEND: BackendFactory = {
   available: wasmSimdSupported,
   async create(options: EngineOptions): Promise<Backend> {
     if (!wasmSimdSupported()) throw new Error('createEngine: this JavaScript engine does not run WebAssembly SIMD; use backend "js"');
+    // Node 20 validates relaxed SIMD only behind V8's flag: set it before the kernels compile, so library
+    // users get the FMA GEMM as the CLI does. `relaxedSimd: false` leaves V8's flags alone.
+    if (options.relaxedSimd !== false) await enableRelaxedSimd();
     return WasmBackend.create({ threads: options.threads, relaxedSimd: options.relaxedSimd });
   },
 };

@@ -32,8 +32,11 @@ export function pool2dKernel(a: Pool2dArgs<Float32Array>): void {
           continue;
         }
         out.fill(-Infinity, dst, dst + c);
-        for (let y = ya; y < yb; y++) {
-          for (let xx = xa; xx < xb; xx++) {
+        // Max taps: every dh-th row and dw-th column of the window from its (padded) start, inside the input.
+        const yStart = g.dh === 1 ? ya : firstTap(y0, g.dh), xStart = g.dw === 1 ? xa : firstTap(x0, g.dw);
+        const yEnd = g.dh === 1 ? yb : Math.min(y0 + (g.kh - 1) * g.dh + 1, h), xEnd = g.dw === 1 ? xb : Math.min(x0 + (g.kw - 1) * g.dw + 1, w);
+        for (let y = yStart; y < yEnd; y += g.dh) {
+          for (let xx = xStart; xx < xEnd; xx += g.dw) {
             const src = ((b * h + y) * w + xx) * c;
             for (let ch = 0; ch < c; ch++) {
               const m = out[dst + ch];
@@ -45,4 +48,9 @@ export function pool2dKernel(a: Pool2dArgs<Float32Array>): void {
       }
     }
   }
+}
+
+/** The first tap of a dilated window starting at `start` (negative: in the padding) that lies inside the input. */
+function firstTap(start: number, dilation: number): number {
+  return start >= 0 ? start : start + Math.ceil(-start / dilation) * dilation;
 }
