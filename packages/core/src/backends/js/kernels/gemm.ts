@@ -1,6 +1,6 @@
 /**
- * The matrix-multiply core shared by linear, matmul, conv2d and patchEmbed: a 4×4 register tile over
- * packed operands (plain JS reaches ~4 GFLOP/s single-threaded this way; see benchmarks/src/linear.ts).
+ * The matrix-multiply core of the 'js' backend's linear and conv2d: a 4×4 register tile over packed
+ * operands (plain JS reaches ~4 GFLOP/s single-threaded this way; see benchmarks/src/linear.ts).
  *
  * B (the [K, N] right operand) is packed once into panels of NR = 4 columns, k-major inside a panel:
  *   packed[(panel * K + k) * 4 + j] = B[k, panel * 4 + j]   (zero past N)
@@ -30,28 +30,6 @@ export function packTransposed(w: Float32Array, n: number, k: number, packed: Fl
         for (let p = 0; p < k; p++) packed[base + p * GEMM_NR + j] = w[row + p];
       } else {
         for (let p = 0; p < k; p++) packed[base + p * GEMM_NR + j] = 0;
-      }
-    }
-  }
-}
-
-/** Packs a row-major B [k, n] (row stride `ldb`, starting at `offset`). */
-export function packRowMajor(b: Float32Array, offset: number, ldb: number, k: number, n: number, packed: Float32Array): void {
-  const panels = Math.ceil(n / GEMM_NR);
-  for (let jp = 0; jp < panels; jp++) {
-    const base = jp * k * GEMM_NR;
-    const j0 = jp * GEMM_NR;
-    const full = j0 + GEMM_NR <= n;
-    for (let p = 0; p < k; p++) {
-      const src = offset + p * ldb + j0;
-      const dst = base + p * GEMM_NR;
-      if (full) {
-        packed[dst] = b[src];
-        packed[dst + 1] = b[src + 1];
-        packed[dst + 2] = b[src + 2];
-        packed[dst + 3] = b[src + 3];
-      } else {
-        for (let j = 0; j < GEMM_NR; j++) packed[dst + j] = j0 + j < n ? b[src + j] : 0;
       }
     }
   }
