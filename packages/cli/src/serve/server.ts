@@ -40,6 +40,8 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** How the model loads (download progress, revision, token…). */
   loadOptions?: PipelineOptions;
+  /** Serve this already loaded model instead of loading options.model (it is disposed on shutdown). */
+  runner?: ModelRunner;
 }
 
 interface Route {
@@ -243,7 +245,7 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
 
-  const ready = ModelRunner.load(options.task, options.model, start.loadOptions).then(
+  const ready = (start.runner ? Promise.resolve(start.runner) : ModelRunner.load(options.task, options.model, start.loadOptions)).then(
     (loaded) => {
       if (state !== 'loading') {
         void loaded.dispose();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll } from 'vitest';
-import { startServer, type ServeHandle } from '../../src/serve/server.js';
+import { startServer, type ServeHandle, type StartOptions } from '../../src/serve/server.js';
 import { SERVE_DEFAULTS, type ServeOptions } from '../../src/serve/serve-options.js';
 import { ROOT, SAMPLE, SAMPLE2, SAMPLE3 } from '../helpers.js';
 
@@ -8,8 +8,8 @@ export const SAMPLES = [SAMPLE, SAMPLE2, SAMPLE3];
 export const sampleBytes = (path: string): Buffer => readFileSync(`${ROOT}${path}`);
 
 /** An in-process server on a free loopback port with the bundled model, shut down after the file's tests. */
-export async function testServer(overrides: Partial<ServeOptions> = {}): Promise<ServeHandle> {
-  const handle = await startServer({ ...SERVE_DEFAULTS, name: 'fashion-vit-tiny', port: 0, ...overrides });
+export async function testServer(overrides: Partial<ServeOptions> = {}, start: StartOptions = {}): Promise<ServeHandle> {
+  const handle = await startServer({ ...SERVE_DEFAULTS, name: 'fashion-vit-tiny', port: 0, ...overrides }, start);
   afterAll(() => handle.shutdown());
   await handle.ready;
   return handle;
