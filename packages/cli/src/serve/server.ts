@@ -73,8 +73,8 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
     return runner;
   };
 
-  const inferContext = (req: IncomingMessage, res: ServerResponse): InferContext => {
-    const model = requireReady();
+  /** For a request accepted while ready: it runs to its end even if shutdown begins meanwhile. */
+  const inferContext = (model: ModelRunner, res: ServerResponse): InferContext => {
     const deadline = performance.now() + options.timeoutMs;
     const abort = new AbortController();
     res.on('close', () => {
@@ -90,9 +90,8 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
 
   const body = (req: IncomingMessage): Promise<Buffer> => readBody(req, options.maxBodyBytes);
   const hf = (task: HfTask): Route['handle'] => async (req, url) => {
-    requireReady();
-    const res = responses.get(req)!;
-    return handleHf(task, req, await body(req), url.searchParams, inferContext(req, res));
+    const model = requireReady();
+    return handleHf(task, req, await body(req), url.searchParams, inferContext(model, responses.get(req)!));
   };
   const defaultHfTask: HfTask = options.task === 'image-classification' ? 'image-classification' : 'feature-extraction';
 
@@ -133,9 +132,8 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
         methods: ['POST'],
         handle: async (req) => {
           check();
-          requireReady();
-          const res = responses.get(req)!;
-          return handleInfer(options.name, req, await body(req), inferContext(req, res));
+          const model = requireReady();
+          return handleInfer(options.name, req, await body(req), inferContext(model, responses.get(req)!));
         },
       };
     }

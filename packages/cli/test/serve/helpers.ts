@@ -22,8 +22,12 @@ export interface Answer {
   json: () => unknown;
 }
 
-export async function request(url: string, init: RequestInit = {}): Promise<Answer> {
-  const res = await fetch(url, init);
+/** fetch's init, with bytes (Buffers included) as a body. */
+export type RequestOptions = Omit<RequestInit, 'body'> & { body?: string | Uint8Array };
+
+export async function request(url: string, init: RequestOptions = {}): Promise<Answer> {
+  const { body, ...rest } = init;
+  const res = await fetch(url, { ...rest, body: body instanceof Uint8Array ? new Uint8Array(body) : body });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown };
 }

@@ -2,7 +2,7 @@
 // pipelines give for the same images, to the bit.
 import { describe, expect, it } from 'vitest';
 import { pipeline } from '@purevit/models';
-import { SAMPLES, postJson, request, sampleBytes, testServer } from './helpers.js';
+import { SAMPLES, postJson, request, sampleBytes, testServer, type RequestOptions } from './helpers.js';
 
 const server = await testServer();
 const classifier = await pipeline('image-classification');
@@ -41,7 +41,7 @@ describe('Hugging Face endpoint shapes (POST /)', () => {
   });
 
   it('bad requests are 4xx {error} naming the problem', async () => {
-    const cases: [RequestInit & { path?: string }, number, RegExp][] = [
+    const cases: [RequestOptions & { path?: string }, number, RegExp][] = [
       [{ body: 'not an image at all' }, 415, /not a PNG or JPEG/],
       [{ body: sampleBytes(SAMPLES[0]).subarray(0, 80) }, 400, /truncat|corrupt|end/i],
       [{ body: '{"inputs": ', headers: { 'Content-Type': 'application/json' } }, 400, /not valid JSON/],
