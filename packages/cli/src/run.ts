@@ -45,7 +45,7 @@ export function mainUsage(): string {
     '',
     'Run `purevit <command> --help` for its options. Models are local folders or Hugging Face hub ids,',
     'read through the shared Hugging Face cache (HF_HOME / HF_HUB_CACHE; HF_HUB_OFFLINE=1; HF_TOKEN);',
-    'without --model, the bundled models/fashion-vit-tiny is used.',
+    'without --model, the bundled demo model (package @purevit/fashion-vit-tiny) is used.',
     '',
     'Every command takes --threads <n>, --backend <wasm|js> and --no-relaxed-simd (how the kernels run:',
     'by default WebAssembly SIMD with relaxed-SIMD FMA on every hardware thread).',
