@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL } from '@purevit/models';
+import { DEFAULT_MODEL_NAME } from '@purevit/models';
 import type { FlagSpec } from '../args.js';
 import { MODEL_FLAG, numberFlag, stringFlag, type Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -9,10 +9,9 @@ import { startServer } from '../serve/server.js';
 const count = (description: string): FlagSpec => ({ type: 'positive-integer', placeholder: '<n>', description });
 const millis = (description: string): FlagSpec => ({ type: 'non-negative-integer', placeholder: '<ms>', description });
 
-/** The model's name in /v2/models/<name>: the folder's or hub repo's last path segment. */
+/** The model's name in /v2/models/<name>: the last path segment of the folder, hub id or bundled package name. */
 function defaultName(model: string | undefined): string {
-  const source = model ?? decodeURIComponent(DEFAULT_MODEL.pathname);
-  return source.split(/[/\\]/).filter((s) => s !== '').pop() ?? 'model';
+  return (model ?? DEFAULT_MODEL_NAME).split(/[/\\]/).filter((s) => s !== '').pop() ?? 'model';
 }
 
 export const serve: Command = {
