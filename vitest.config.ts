@@ -18,5 +18,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds packages/cli/dist for the tests that run the real bin in a child process.
+    globalSetup: ['test-utils/build-cli.ts'],
   },
 });
