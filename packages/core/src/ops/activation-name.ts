@@ -6,7 +6,7 @@
 /** The elementwise functions behind the names. */
 export type ActivationKind =
   | 'geluErf' | 'geluTanh' | 'gelu10' | 'quickGelu' | 'relu' | 'relu2' | 'relu6' | 'leakyRelu'
-  | 'silu' | 'mish' | 'tanh' | 'sigmoid' | 'identity';
+  | 'silu' | 'mish' | 'tanh' | 'sigmoid' | 'hardSigmoid' | 'hardSwish' | 'identity';
 
 const NAMES = {
   // transformers ACT2FN
@@ -31,6 +31,10 @@ const NAMES = {
   // timm act_layer strings not already above
   gelu_tanh: 'geluTanh',
   identity: 'identity',
+  hard_sigmoid: 'hardSigmoid',
+  hardsigmoid: 'hardSigmoid',
+  hard_swish: 'hardSwish',
+  hardswish: 'hardSwish',
 } as const satisfies Record<string, ActivationKind>;
 
 /** An activation name accepted by `applyActivation` and the linear epilogue. */

@@ -31,6 +31,9 @@ export const ACTIVATION_FORMULAS: Readonly<Record<ActivationKind, (x: number) =>
   mish: (x) => x * Math.tanh(x > 20 ? x : Math.log1p(Math.exp(x))),
   tanh: (x) => Math.tanh(x),
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  // torch: relu6(x + 3) / 6, and x times it
+  hardSigmoid: (x) => Math.min(Math.max(x + 3, 0), 6) / 6,
+  hardSwish: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
   identity: (x) => x,
 };
 

@@ -3,7 +3,8 @@
  * over the array type, checks, reference). Engines dispatch through this table, every backend registers one
  * implementation per op (a missing one is a compile error), and the conformance tests iterate it.
  *
- * Adding an op: its file here, one line in `OpArgs` and one in `OPS` (see docs/recipes/adding-an-op.md).
+ * Adding an op: its file here; here its import, its public helpers' export, one line in `OpArgs` and one in
+ * `OPS` (see docs/recipes/adding-an-op.md).
  */
 
 import { activation, type ActivationArgs } from './activation.js';
@@ -13,6 +14,7 @@ import { attentionFused, type AttentionFusedArgs } from './attention-fused.js';
 import { binaryBroadcast, type BinaryBroadcastArgs } from './binary-broadcast.js';
 import { conv2d, type Conv2dArgs } from './conv2d.js';
 import { copyRows, type CopyRowsArgs } from './copy-rows.js';
+import { depthwiseConv2d, type DepthwiseConv2dArgs } from './depthwise-conv2d.js';
 import { embedTokens, type EmbedTokensArgs } from './embed-tokens.js';
 import { interpolate, type InterpolateArgs } from './interpolate.js';
 import { layerNorm, type LayerNormArgs } from './layer-norm.js';
@@ -26,10 +28,40 @@ import { scaleAdd, type ScaleAddArgs } from './scale-add.js';
 import { softmax, type SoftmaxArgs } from './softmax.js';
 import { transpose, type TransposeArgs } from './transpose.js';
 
+// Each op's public helpers and argument types (re-exported by the package's index).
+export { declareOp, type OpDeclaration, type Sized } from './op.js';
+export { ACTIVATION_NAMES, activationKind, isActivationName, type ActivationKind, type ActivationName } from './activation-name.js';
+export { ACTIVATION_FORMULAS, activationReference, type ActivationArgs } from './activation.js';
+export type { AdaptivePool2dArgs, AdaptivePoolMode } from './adaptive-pool2d.js';
+export type { AttentionArgs } from './attention-args.js';
+export type { AttentionEagerArgs } from './attention-eager.js';
+export type { AttentionFusedArgs } from './attention-fused.js';
+export type { BinaryBroadcastArgs } from './binary-broadcast.js';
+export {
+  conv2dOutputShape, conv2dScratchLength, convGeometry, convSpec, isPointwise, referenceConvWeight, samePadding,
+  type Conv2dArgs, type Conv2dOptions, type ConvGeometry, type ConvSpec, type ConvWeight,
+} from './conv2d.js';
+export type { CopyRowsArgs } from './copy-rows.js';
+export type { EmbedTokensArgs } from './embed-tokens.js';
+export type { InterpolateArgs, InterpolateOptions } from './interpolate.js';
+export type { LayerNormArgs } from './layer-norm.js';
+export { TORCH_LAYOUT, torchGemmWeight, type GemmWeight, type LinearArgs } from './linear.js';
+export type { MaskTokensArgs } from './mask-tokens.js';
+export type { PatchifyArgs } from './patchify.js';
+export type { PixelShuffleArgs } from './pixel-shuffle.js';
+export { pool2dOutputShape, type Pool2dArgs } from './pool2d.js';
+export type { ScaleAddArgs } from './scale-add.js';
+export type { SoftmaxArgs } from './softmax.js';
+export type { TransposeArgs } from './transpose.js';
+export {
+  depthwiseGeometry, depthwiseSpec, depthwiseWeight, isDepthwise, type DepthwiseConv2dArgs,
+} from './depthwise-conv2d.js';
+
 /** Each op's arguments, with arrays of type A. */
 export interface OpArgs<A> {
   linear: LinearArgs<A>;
   conv2d: Conv2dArgs<A>;
+  depthwiseConv2d: DepthwiseConv2dArgs<A>;
   layerNorm: LayerNormArgs<A>;
   softmax: SoftmaxArgs<A>;
   activation: ActivationArgs<A>;
@@ -56,6 +88,7 @@ export type OpOf<K extends OpName> = OpDeclaration<OpArgs<Sized>[K], OpArgs<Floa
 export const OPS: { readonly [K in OpName]: OpOf<K> } = {
   linear,
   conv2d,
+  depthwiseConv2d,
   layerNorm,
   softmax,
   activation,

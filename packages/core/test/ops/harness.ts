@@ -10,6 +10,7 @@ import {
   BACKEND_NAMES, BackendEngine, createEngine, referenceConvWeight, torchGemmWeight, type Arena, type Conv2dOptions, type ConvWeight,
   type DeviceArray, type Engine, type GemmWeight, type OpArgs, type OpName,
 } from '@purevit/core';
+import { relaxedSimdSupported } from '../../src/backends/wasm/kernel-module.js';
 import { WasmBackend, type WasmBackendOptions } from '../../src/backends/wasm/wasm-backend.js';
 
 /** Where a call's data goes: host copies (the reference) or an engine's memory. */
@@ -80,6 +81,8 @@ export async function engineVariants(): Promise<EngineVariant[]> {
   await wasm('wasm 1 thread', { threads: 1 });
   await wasm('wasm 2 threads, awaited', { threads: 2, blocking: false });
   await wasm('wasm unshared', { shared: false });
+  // relaxed-SIMD FMA where this engine has it: other bits than plain SIMD, the same bound
+  if (relaxedSimdSupported()) variants.push({ name: 'wasm fma', engine: new BackendEngine('wasm', await WasmBackend.create({ relaxedSimd: true })), group: 'wasm-fma' });
   return variants;
 }
 

@@ -30,6 +30,8 @@ export const activation64: Record<string, (x: number) => number> = {
   leakyRelu: (x) => (x < 0 ? 0.01 * x : x),
   mish: (x) => x * Math.tanh(Math.log1p(Math.exp(x))),
   tanh: Math.tanh,
+  hardSigmoid: (x) => Math.min(6, Math.max(0, x + 3)) / 6,
+  hardSwish: (x) => (x * Math.min(6, Math.max(0, x + 3))) / 6,
 };
 
 /**
@@ -40,7 +42,7 @@ export const activation64: Record<string, (x: number) => number> = {
  */
 export const lipschitz: Record<string, number> = {
   identity: 1, relu: 1, geluErf: 1.13, geluTanh: 1.13, quickGelu: 1.11, silu: 1.1, sigmoid: 0.25,
-  gelu10: 1.13, relu6: 1, leakyRelu: 1, mish: 1.1, tanh: 1,
+  gelu10: 1.13, relu6: 1, leakyRelu: 1, mish: 1.1, tanh: 1, hardSigmoid: 1 / 6, hardSwish: 1.5,
 };
 
 /** float32 unit roundoff. */

@@ -7,7 +7,7 @@
  */
 
 import path from 'node:path';
-import { Tensor, conv2dOutputShape, convSpec } from '@purevit/core';
+import { Tensor, conv2dOutputShape, convSpec, depthwiseWeight, isDepthwise } from '@purevit/core';
 import type { GoldenCase } from '../case.js';
 import { IoFile } from '../io.js';
 import { judge, type CaseOutcome, type VariantResult } from '../outcome.js';
@@ -259,6 +259,19 @@ async function runConv(impl: KernelImplementation, op: KernelOp, input: KernelIn
     call('conv2d', { x: toNhwc(place, call, place.array(input.f32('input')), xShape), shape: [n, h, w, c], weight: place.conv(weight, wShape, bias, options), out: y });
     return [toNchw(place, call, y, shape)];
   });
+  const spec = convSpec(wShape, options);
+  if (isDepthwise(spec)) {
+    // A depthwise conv also through op depthwiseConv2d (its weight [kh, kw, c]), as the model layer runs it.
+    const [dw] = await impl.run((place, call) => {
+      const y = place.zeros(shape.reduce((a, b) => a * b, 1));
+      call('depthwiseConv2d', {
+        x: toNhwc(place, call, place.array(input.f32('input')), xShape), shape: [n, h, w, c], spec,
+        weight: place.array(depthwiseWeight(weight, spec)), bias: bias && place.array(bias), out: y,
+      });
+      return [toNchw(place, call, y, shape)];
+    });
+    return { '': out, depthwise: dw };
+  }
   const isPatchConv = options.stride === wShape[2] && wShape[2] === wShape[3] && options.padding === 0 && options.dilation === 1 && options.groups === 1;
   if (!isPatchConv) return { '': out };
   // The patch-embedding path (patchify + one GEMM over the patches, tokens [n, gh·gw, o]), transposed back to NCHW.

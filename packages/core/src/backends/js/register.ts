@@ -10,6 +10,7 @@ import { adaptivePool2dKernel } from './kernels/adaptive-pool2d.js';
 import { attentionEagerKernel, attentionFusedKernel } from './kernels/attention.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { binaryBroadcastKernel, copyRowsKernel, embedTokensKernel, transposeKernel } from './kernels/data-movement.js';
+import { depthwiseConv2dKernel } from './kernels/depthwise-conv2d.js';
 import { interpolateKernel } from './kernels/interpolate.js';
 import { layerNormKernel } from './kernels/layer-norm.js';
 import { linearKernel } from './kernels/linear.js';
@@ -25,6 +26,7 @@ export type JsKernels = { readonly [K in OpName]: HostKernel<K> };
 export const JS_KERNELS: JsKernels = {
   linear: linearKernel,
   conv2d: conv2dKernel,
+  depthwiseConv2d: depthwiseConv2dKernel,
   layerNorm: layerNormKernel,
   softmax: softmaxKernel,
   activation: activationKernel,

@@ -249,7 +249,7 @@ function emitCopyBlock(mod: ModuleBuilder): FunctionBuilder {
  *     bias: &bias[0] or 0; res: &R[0,0] or 0, ldr elements; scratch: mr·nr floats private to the caller.
  *   epilogue(c, ldc, rows, cols, bias, res, ldr, act)    (strides in elements)
  */
-export function emitGemm(mod: ModuleBuilder, t: GemmTiling): FunctionBuilder {
+export function emitGemm(mod: ModuleBuilder, t: GemmTiling): { gemm: FunctionBuilder; epilogue: FunctionBuilder } {
   checkTiling(t);
   const tiles = Array.from({ length: t.mr }, (_, i) => emitTile(mod, t, i + 1));
   const epilogues = WASM_ACTIVATIONS.map((act) => emitEpilogue(mod, act));
@@ -264,7 +264,7 @@ export function emitGemm(mod: ModuleBuilder, t: GemmTiling): FunctionBuilder {
     dispatch(f, act, cases);
   });
 
-  return mod.function('gemm', Array.from({ length: 16 }, () => i32), [], (f) => {
+  const gemm = mod.function('gemm', Array.from({ length: 16 }, () => i32), [], (f) => {
     const [a, lda, b, k, c, ldc, rowStart, rowEnd, panelStart, panelEnd, n, flags, bias, res, ldr, scratch] =
       f.paramList();
     const k0 = f.local(i32), kc = f.local(i32), loadC = f.local(i32), last = f.local(i32);
@@ -347,6 +347,7 @@ export function emitGemm(mod: ModuleBuilder, t: GemmTiling): FunctionBuilder {
       });
     });
   });
+  return { gemm, epilogue };
 }
 
 /** Pushes `value()` when the pointer local is non-zero, else 0. */

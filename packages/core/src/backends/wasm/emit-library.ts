@@ -11,6 +11,7 @@ import type { FunctionBuilder, ModuleBuilder } from './module-builder.js';
 
 export class EmitLibrary {
   private readonly emitted = new Map<string, FunctionBuilder | null>();
+  private gemmPair: { gemm: FunctionBuilder; epilogue: FunctionBuilder } | null = null;
 
   constructor(
     private readonly mod: ModuleBuilder,
@@ -19,7 +20,20 @@ export class EmitLibrary {
 
   /** `gemm` and `epilogue` (emit-gemm.ts); returns gemm. */
   gemm(): FunctionBuilder {
-    return this.once('gemm', () => emitGemm(this.mod, this.tiling));
+    return this.gemmFunctions().gemm;
+  }
+
+  /**
+   * `epilogue(c, ldc, rows, cols, bias, res, ldr, act)` (emit-gemm.ts): + bias, the activation by id, + residual
+   * over a block of rows, in place; kernels with their own accumulation loop (the direct convolutions) call it.
+   */
+  epilogue(): FunctionBuilder {
+    return this.gemmFunctions().epilogue;
+  }
+
+  private gemmFunctions(): { gemm: FunctionBuilder; epilogue: FunctionBuilder } {
+    if (!this.gemmPair) this.gemmPair = emitGemm(this.mod, this.tiling);
+    return this.gemmPair;
   }
 
   layerNorm(): FunctionBuilder {

@@ -114,6 +114,7 @@ export function emitSigmoid(f: FunctionBuilder, z: Local): void {
  */
 export const WASM_ACTIVATIONS = [
   'identity', 'relu', 'geluErf', 'geluTanh', 'quickGelu', 'silu', 'sigmoid', 'gelu10', 'relu2', 'relu6', 'leakyRelu', 'mish', 'tanh',
+  'hardSigmoid', 'hardSwish',
 ] as const satisfies readonly ActivationKind[];
 export type WasmActivation = (typeof WASM_ACTIVATIONS)[number];
 
@@ -219,6 +220,12 @@ export function emitActivation(f: FunctionBuilder, act: WasmActivation, x: Local
       return;
     case 'tanh':
       emitTanh(f, x);
+      return;
+    case 'hardSigmoid': // relu6(x + 3) / 6 (pmax / pmin keep a NaN)
+      f.get(x).f32x4Const(3).f32x4Add().f32x4Const(0).f32x4Pmax().f32x4Const(6).f32x4Pmin().f32x4Const(6).f32x4Div();
+      return;
+    case 'hardSwish': // x · relu6(x + 3) / 6
+      f.get(x).f32x4Const(3).f32x4Add().f32x4Const(0).f32x4Pmax().f32x4Const(6).f32x4Pmin().get(x).f32x4Mul().f32x4Const(6).f32x4Div();
       return;
   }
 }

@@ -9,6 +9,7 @@ import type { OpArgs, OpName } from '../../ops/index.js';
 import { JS_KERNELS } from '../js/register.js';
 import { attentionEagerKernel, attentionFusedKernel } from './kernels/attention.js';
 import { conv2dKernel } from './kernels/conv2d.js';
+import { depthwiseConv2dKernel } from './kernels/depthwise-conv2d.js';
 import { onHost } from './kernels/host.js';
 import { linearKernel } from './kernels/linear.js';
 import { activationKernel, layerNormKernel, softmaxKernel } from './kernels/rows.js';
@@ -20,6 +21,7 @@ export type WasmKernels = { readonly [K in OpName]: WasmKernel<OpArgs<WasmArray>
 export const WASM_KERNELS: WasmKernels = {
   linear: linearKernel,
   conv2d: conv2dKernel,
+  depthwiseConv2d: depthwiseConv2dKernel,
   layerNorm: layerNormKernel,
   softmax: softmaxKernel,
   activation: activationKernel,

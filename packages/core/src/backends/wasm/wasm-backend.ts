@@ -98,7 +98,7 @@ class WasmMemory implements BackendMemory<WasmArray> {
     const { nr } = this.backend.tiling;
     const packed = this.mustAlloc(convPackedLengths(convSpec(wShape, options), nr).total);
     const spec = packWasmConv(weight, wShape, options, nr, packed.data);
-    return { spec, layout: wasmConvLayout(this.backend.tiling), packed, bias: bias && this.copy(bias) };
+    return { spec, layout: wasmConvLayout(spec, this.backend.tiling), packed, bias: bias && this.copy(bias) };
   }
 
   dispose(): void {

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { conv2dOutputShape, conv2dScratchLength, convSpec } from '@purevit/core';
 import { gamma, opCases, randomArray, seed } from '../harness.js';
 
-/** Strides, symmetric and 'same' padding, dilation, groups, pointwise convs, a fused activation and residual (also in place). */
+/** Strides, symmetric and 'same' padding, dilation, groups (og a multiple of 4: the wasm grouped kernel), pointwise convs, a fused activation and residual (also in place). */
 export default opCases('conv2d', {
-  numRuns: 25,
+  numRuns: 40,
   cases: fc.record({
-    n: fc.integer({ min: 1, max: 2 }), groups: fc.constantFrom(1, 1, 2, 3), cg: fc.integer({ min: 1, max: 5 }), og: fc.integer({ min: 1, max: 7 }),
+    n: fc.integer({ min: 1, max: 2 }), groups: fc.constantFrom(1, 1, 2, 3, 4), cg: fc.integer({ min: 1, max: 5 }), og: fc.constantFrom(1, 2, 3, 4, 4, 5, 7, 8),
     h: fc.integer({ min: 1, max: 13 }), w: fc.integer({ min: 1, max: 13 }), kh: fc.constantFrom(1, 1, 2, 3, 7), kw: fc.constantFrom(1, 3),
     stride: fc.constantFrom(1, 2), padding: fc.constantFrom<number | 'same'>(0, 1, 3, 'same'), dilation: fc.constantFrom(1, 2), bias: fc.boolean(),
     activation: fc.constantFrom(undefined, 'relu', 'relu6', 'silu'), residual: fc.constantFrom('none', 'other', 'out'), scratch: fc.boolean(), s: seed,

@@ -80,6 +80,12 @@ export function activationRange(kind: ActivationKind, x: Float32Array, out: Floa
         out[i] = v * Math.tanh(v > 20 ? v : Math.log1p(expf(v)));
       }
       return;
+    case 'hardSigmoid':
+      for (let i = start; i < end; i++) out[i] = Math.min(Math.max(x[i] + 3, 0), 6) / 6;
+      return;
+    case 'hardSwish':
+      for (let i = start; i < end; i++) out[i] = (x[i] * Math.min(Math.max(x[i] + 3, 0), 6)) / 6;
+      return;
     case 'tanh':
       for (let i = start; i < end; i++) out[i] = Math.tanh(x[i]);
       return;
