@@ -29,6 +29,7 @@ export { InvalidNameError } from './hub/validate.js';
 export { HubError, type HubErrorCode } from './hub/errors.js';
 export { resolveUrl } from './hub/resolve.js';
 export { boundedMessage, clip, formatList, formatValue, MAX_MESSAGE_LENGTH, MAX_VALUE_LENGTH } from './limits/format-value.js';
+export { withErrorContext } from './limits/error-context.js';
 export { ConfigError, type ConfigErrorCode } from './limits/config-error.js';
 export {
   CONFIG_BOUNDS,

@@ -8,6 +8,7 @@
 import { boundedMessage } from './format-value.js';
 
 export type ConfigErrorCode =
+  | 'missing' // a required config file or field is absent
   | 'invalid_json' // not JSON at all, or not the object expected
   | 'too_large' // the file is over the size cap
   | 'too_deep' // nested deeper than the depth cap
