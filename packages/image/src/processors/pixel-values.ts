@@ -4,6 +4,7 @@
  */
 
 import { Tensor } from '@purevit/core';
+import { ConfigError, formatValue } from '@purevit/weights';
 import { ImageError } from '../errors.js';
 import type { RgbImage } from '../rgb-image.js';
 
@@ -54,7 +55,14 @@ export function stack(images: readonly RgbImage[], table: ChannelTable): Tensor 
 export function threeChannels(value: unknown, name: string): [number, number, number] {
   const list = typeof value === 'number' ? [value] : value;
   if (!Array.isArray(list) || !list.every((v) => typeof v === 'number' && Number.isFinite(v)) || (list.length !== 1 && list.length !== 3)) {
-    throw new ImageError('invalid_input', `${name} must be a number or a list of 1 or 3 numbers, got ${JSON.stringify(value)}`);
+    throw new ImageError('invalid_input', `${name} must be a number or a list of 1 or 3 numbers, got ${formatValue(value)}`);
   }
   return list.length === 1 ? [list[0], list[0], list[0]] : [list[0], list[1], list[2]];
+}
+
+/** A standard deviation list: dividing by 0 would turn every pixel value into ±Infinity or NaN. */
+export function checkStd(std: readonly number[], name: string): void {
+  if (std.some((s) => s === 0 || !Number.isFinite(s))) {
+    throw new ConfigError('out_of_range', `${name} must be finite and non-zero (it divides every pixel), got ${formatValue(std)}`, { field: name });
+  }
 }

@@ -78,7 +78,7 @@ describe('resolveArchitecture', () => {
   it('an unknown architecture is an error listing the supported ones (both ends of the list, and how many more)', async () => {
     expect(() => resolveArchitecture('convnext_tiny')).toThrow(/unknown timm architecture "convnext_tiny"; supported: vit_tiny_patch16_224, .*resnet50d/);
     const config = TimmWrapperConfig.fromDict({ architecture: 'efficientnet_b0', num_classes: 10, pretrained_cfg: {} });
-    const error = await TimmWrapperModel.fromWeights(config, new Map()).catch((e: unknown) => e as Error);
+    const error = (await TimmWrapperModel.fromWeights(config, new Map()).then(() => undefined, (e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toMatch(/unknown timm architecture "efficientnet_b0"; supported: vit_tiny_patch16_224, .* \((\d+) more\), .*resnet152d$/);
     const more = Number(/\((\d+) more\)/.exec(error.message)![1]);
