@@ -9,13 +9,13 @@ import { ImageError } from '../../errors.js';
 import type { RgbImage } from '../../rgb-image.js';
 import { exifOrientation } from '../exif.js';
 import type { DecodeOptions } from '../limits.js';
-import { applyOrientation } from '../orientation.js';
-import { cmykToRgb, grayToRgb, rgbPlanesToRgb, yccToRgb } from './color.js';
-import type { Component, Frame } from './frame.js';
-import { idctIslow } from './idct-islow.js';
+import { orientedLayout } from '../orientation.js';
+import { cmykRowToRgb, grayRowToRgb, rgbRowToRgb, yccRowToRgb, type RowConverter } from './color.js';
+import { componentRows } from './component-rows.js';
+import type { Frame } from './frame.js';
 import { decodeScan, findMarker } from './scan.js';
 import { corrupt, parseDht, parseDqt, parseSof, parseSos, readAppMarker, truncated, type DecodeState, type Markers } from './segments.js';
-import { upsample } from './upsample.js';
+import { upsampler } from './upsample.js';
 
 export type JpegColorSpace = 'grayscale' | 'ycbcr' | 'rgb' | 'cmyk' | 'ycck';
 
@@ -41,20 +41,6 @@ function colorSpace(frame: { components: readonly { id: number }[] }, m: Markers
   }
   if (m.adobeTransform !== undefined) return m.adobeTransform === 0 ? 'cmyk' : 'ycck';
   return 'cmyk';
-}
-
-/** IDCT of a component's real blocks into a sample plane. */
-function componentPlane(c: Component): { data: Uint8Array; width: number; height: number; stride: number } {
-  const stride = c.widthInBlocks * 8;
-  const data = new Uint8Array(stride * c.heightInBlocks * 8); // [heightInBlocks*8, widthInBlocks*8]
-  // A component no scan ever covered has no table: libjpeg's zeroed multipliers give flat 128.
-  const quant = c.quant ?? new Int32Array(64);
-  for (let by = 0; by < c.heightInBlocks; by++) {
-    for (let bx = 0; bx < c.widthInBlocks; bx++) {
-      idctIslow(c.coefficients, (by * c.blocksPerLine + bx) * 64, quant, data, by * 8 * stride + bx * 8, stride);
-    }
-  }
-  return { data, width: c.downsampledWidth, height: c.downsampledHeight, stride };
 }
 
 function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): { st: DecodeState; complete: boolean } {
@@ -141,17 +127,31 @@ export function decodeJpegCoefficients(bytes: Uint8Array, options: DecodeOptions
   return { frame: st.frame!, header: header(st) };
 }
 
+/**
+ * Decodes to RGB row by row after entropy decoding: each output row is upsampled from at most two
+ * rows of each component (IDCT'd one block row at a time) and colour-converted straight into its
+ * place in the EXIF-oriented output. Peak memory is the coefficients (which a progressive JPEG needs
+ * whole, as libjpeg's coefficient buffer) and the output image, with no full-size sample planes.
+ */
 export function decodeJpeg(bytes: Uint8Array, options: DecodeOptions = {}): RgbImage & { header: JpegHeader } {
   const { frame, header: info } = decodeJpegCoefficients(bytes, options);
   const { width, height, maxH, maxV } = frame;
-  const planes = frame.components.map((c) => upsample(componentPlane(c), c.h, c.v, maxH, maxV, width, height));
-  const out = new Uint8Array(width * height * 3); // [height, width, 3]
-  switch (info.colorSpace) {
-    case 'grayscale': grayToRgb(planes[0], out); break;
-    case 'ycbcr': yccToRgb(planes[0], planes[1], planes[2], out); break;
-    case 'rgb': rgbPlanesToRgb(planes[0], planes[1], planes[2], out); break;
-    default: cmykToRgb(planes[0], planes[1], planes[2], planes[3], info.colorSpace === 'ycck', out);
+  const upsamplers = frame.components.map((c) => upsampler(componentRows(c), c.downsampledWidth, c.h, c.v, maxH, maxV, width));
+  const lines = frame.components.map(() => new Uint8Array(width)); // each [width]
+  const convert = CONVERTERS[info.colorSpace];
+  const layout = orientedLayout(width, height, info.orientation);
+  const out = new Uint8Array(width * height * 3); // [layout.height, layout.width, 3]
+  for (let y = 0; y < height; y++) {
+    for (let c = 0; c < upsamplers.length; c++) upsamplers[c](y, lines[c]);
+    convert(lines, width, out, layout.rowStart(y), layout.step);
   }
-  const image = applyOrientation({ data: out, width, height }, info.orientation);
-  return { ...image, header: info };
+  return { data: out, width: layout.width, height: layout.height, header: info };
 }
+
+const CONVERTERS: Record<JpegColorSpace, RowConverter> = {
+  grayscale: grayRowToRgb,
+  ycbcr: yccRowToRgb,
+  rgb: rgbRowToRgb,
+  cmyk: cmykRowToRgb(false),
+  ycck: cmykRowToRgb(true),
+};
