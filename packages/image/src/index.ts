@@ -32,4 +32,4 @@ export {
   type TimmPretrainedCfg,
 } from './processors/timm-data-config.js';
 export { TimmEvalTransform, timmPixelValues, type TimmGeometry, type TimmResizeStep } from './processors/timm-transforms.js';
-export type { ImageBatchInput } from './processors/image-inputs.js';
+export { loadAndPrepare, reclaimPause, type ImageBatchInput } from './processors/image-inputs.js';

@@ -5,9 +5,13 @@ import type { RgbImage } from '../rgb-image.js';
 /** One image or a batch, as processors accept them. */
 export type ImageBatchInput = ImageInput | readonly ImageInput[];
 
+/** Decoded images at least this large get a GC turn once they are garbage (see `reclaimPause`). */
+const LARGE_IMAGE_BYTES = 16 * 1024 * 1024;
+
 /** Loads one image or a list of images (each anything `loadImage` accepts). */
 export async function loadImages(images: ImageBatchInput, options: LoadImageOptions = {}): Promise<RgbImage[]> {
-  return loadPrepared(images, options, (image) => image);
+  const list = imageList(images);
+  return Promise.all(list.map((image) => loadImage(image, options)));
 }
 
 /**
@@ -16,9 +20,40 @@ export async function loadImages(images: ImageBatchInput, options: LoadImageOpti
  * not all of them.
  */
 export async function loadPrepared(images: ImageBatchInput, options: LoadImageOptions, prepare: (image: RgbImage) => RgbImage): Promise<RgbImage[]> {
+  const prepared: RgbImage[] = [];
+  for (const input of imageList(images)) {
+    const { image, decodedBytes } = await loadAndPrepare(input, options, prepare);
+    prepared.push(image);
+    await reclaimPause(decodedBytes);
+  }
+  return prepared;
+}
+
+/**
+ * Decodes one image and prepares it. The decoded image is garbage when this returns (unless `keep`):
+ * its frame is gone, so nothing of the caller's still points at it.
+ */
+export async function loadAndPrepare(
+  input: ImageInput,
+  options: LoadImageOptions,
+  prepare: (image: RgbImage) => RgbImage,
+  keep = false,
+): Promise<{ image: RgbImage; decoded: RgbImage | undefined; decodedBytes: number }> {
+  const decoded = await loadImage(input, options);
+  return { image: prepare(decoded), decoded: keep ? decoded : undefined, decodedBytes: decoded.data.byteLength };
+}
+
+/**
+ * A macrotask turn after a large decoded image became garbage: V8 frees large ArrayBuffers from a
+ * GC task, which microtasks (awaits) never let run, so without this pause the next image of a batch
+ * is decoded while the previous one still holds its memory (4 large images: 4 times the peak).
+ */
+export async function reclaimPause(decodedBytes: number): Promise<void> {
+  if (decodedBytes >= LARGE_IMAGE_BYTES) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
+
+function imageList(images: ImageBatchInput): readonly ImageInput[] {
   const list = Array.isArray(images) ? (images as readonly ImageInput[]) : [images as ImageInput];
   if (list.length === 0) throw new ImageError('invalid_input', 'preprocess: no images given');
-  const prepared: RgbImage[] = [];
-  for (const input of list) prepared.push(prepare(await loadImage(input, options)));
-  return prepared;
+  return list;
 }

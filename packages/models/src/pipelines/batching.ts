@@ -1,5 +1,5 @@
 import type { Tensor } from '@purevit/core';
-import { loadImage, type AnyImageProcessor, type ImageInput, type RgbImage } from '@purevit/image';
+import { loadAndPrepare, reclaimPause, type AnyImageProcessor, type ImageInput, type RgbImage } from '@purevit/image';
 import { withErrorContext } from '@purevit/weights';
 import { checkBatchSize, type PipelineCallOptions } from './pipeline-options.js';
 
@@ -41,12 +41,13 @@ export async function inBatches<R>(
     const prepared: RgbImage[] = [];
     const decoded: RgbImage[] = [];
     const names: string[] = [];
-    for (const [i, image] of images.slice(start, start + size).entries()) {
-      const name = nameOf(image, start + i);
+    for (const [i, input] of images.slice(start, start + size).entries()) {
+      const name = nameOf(input, start + i);
       names.push(name);
-      const rgb = await loadNamed(image, name);
-      prepared.push(processor.prepareImage(rgb));
-      if (keepDecoded) decoded.push(rgb);
+      const item = await loadNamed(input, name, processor, keepDecoded);
+      prepared.push(item.image);
+      if (item.decoded) decoded.push(item.decoded);
+      await reclaimPause(item.decodedBytes);
     }
     results.push(...(await step({ pixelValues: processor.pixelValuesOf(prepared), names, decoded })));
     options.onProgress?.(results.length, images.length);
@@ -58,10 +59,10 @@ function nameOf(image: ImageInput, index: number): string {
   return typeof image === 'string' && !image.startsWith('data:') ? image : `image ${index}`;
 }
 
-/** loadImage, with errors naming the input (same error class, message prefixed). */
-async function loadNamed(image: ImageInput, name: string): Promise<RgbImage> {
+/** loadAndPrepare, with errors naming the input (same error class, message prefixed). */
+async function loadNamed(image: ImageInput, name: string, processor: AnyImageProcessor, keep: boolean): ReturnType<typeof loadAndPrepare> {
   try {
-    return await loadImage(image);
+    return await loadAndPrepare(image, {}, (rgb) => processor.prepareImage(rgb), keep);
   } catch (e) {
     if (e instanceof Error && e.message.includes(name)) throw e;
     throw withErrorContext(e, name);
