@@ -54,7 +54,7 @@ export function ensureBlob(download: BlobDownload): Promise<void> {
     if (await isFile(download.path)) return;
     await mkdir(dirname(download.path), { recursive: true });
     await withBlobLock(download.lockPath ?? `${download.path}.lock`, async () => {
-      if (!(await isFile(download.path))) await downloadBlob(download);
+      if (!(await isFile(download.path))) await downloadBlob(download, { resume: true });
     }, { ...download.lock, doneElsewhere: () => isFile(download.path) });
   })().finally(() => inFlight.delete(download.path));
   inFlight.set(download.path, promise);
@@ -62,13 +62,14 @@ export function ensureBlob(download: BlobDownload): Promise<void> {
 }
 
 /**
- * Downloads the blob (resuming a leftover partial of it, if any) and publishes it if absent. Call it
- * holding the blob's lock, or accept a duplicate download: the result is correct either way.
+ * Downloads the blob and publishes it if absent: without the lock a duplicate download at worst, never
+ * a replaced or corrupt blob. `resume` (only for the lock holder: no live download owns the partial
+ * files then) first adopts a leftover partial of this blob and removes the others.
  */
-export async function downloadBlob(d: BlobDownload): Promise<void> {
+export async function downloadBlob(d: BlobDownload, options: { resume?: boolean } = {}): Promise<void> {
   await mkdir(dirname(d.path), { recursive: true });
   const temp = `${d.path}.${randomBytes(4).toString('hex')}.incomplete`;
-  const resumed = await adoptPartial(d, temp);
+  const resumed = options.resume === true && (await adoptPartial(d, temp));
   const handle = await open(temp, resumed ? 'r+' : 'wx');
   try {
     await fetchInto(d, handle, resumed);
@@ -180,7 +181,9 @@ async function publish(temp: string, d: BlobDownload): Promise<void> {
       // No hard links on this file system: rename, but only if the blob is still absent.
       if (!(await isFile(d.path))) await rename(temp, d.path);
     } else if (code === 'ENOENT' && (await isFile(d.path))) {
-      // Our partial was taken over by a download that has published it already.
+      // Our partial was taken over (a lock wrongly judged abandoned) by a download that has published it.
+    } else if (code === 'ENOENT') {
+      throw new HubError('download_failed', `${d.what}: the partial download was taken over by another process; try again`, { cause: e });
     } else {
       throw e;
     }
