@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelOutputError, pipeline, topKLabels, ViTConfig } from '@purevit/models';
-import { SafetensorsFile, type TensorInputs } from '@purevit/weights';
+import { SafetensorsFile, type TensorInput } from '@purevit/weights';
 import { fileSource, writeSafetensorsFile } from '@purevit/weights/platform';
 import { run } from '../../../cli/src/index.js';
 
@@ -19,7 +19,7 @@ async function poisoned(name: string, tensors: string[], value: number): Promise
   const dir = join(tmp, name);
   cpSync(MODEL, dir, { recursive: true });
   const file = await SafetensorsFile.open(await fileSource(join(dir, 'model.safetensors')));
-  const inputs: Record<string, TensorInputs[string]> = {};
+  const inputs: Record<string, TensorInput> = {};
   for (const key of file.names()) {
     const data = await file.readFloat32(key);
     inputs[key] = { dtype: 'F32', shape: [...file.tensors.get(key)!.shape], data: tensors.includes(key) ? new Float32Array(data.length).fill(value) : data };
