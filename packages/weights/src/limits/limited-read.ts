@@ -124,10 +124,13 @@ export function fetchLimited(doFetch: typeof fetch, url: string, init: RequestIn
   return deadline.race(doFetch(url, { ...init, signal: deadline.signal }));
 }
 
+/** A Content-Length presizes the buffer only up to this: a server may announce 200 MB and send 10 bytes. */
+const MAX_PRESIZE = 8 * 1024 * 1024;
+
 /** The whole stream as one buffer, within the deadline's limits; `expected` (Content-Length) presizes it. */
 export async function readAllLimited(stream: ReadableStream<Uint8Array>, deadline: ReadDeadline, expected?: number): Promise<Uint8Array> {
   const presized = expected !== undefined && Number.isSafeInteger(expected) && expected >= 0 && expected <= deadline.limits.maxBytes;
-  let buffer = new Uint8Array(presized ? expected : Math.min(65536, deadline.limits.maxBytes));
+  let buffer = new Uint8Array(presized ? Math.min(expected, MAX_PRESIZE) : Math.min(65536, deadline.limits.maxBytes));
   const total = await pumpLimited(stream, deadline, (chunk, loaded) => {
     if (loaded > buffer.byteLength) {
       const next = new Uint8Array(Math.min(deadline.limits.maxBytes, Math.max(loaded, buffer.byteLength * 2)));
