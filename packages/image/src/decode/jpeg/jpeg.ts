@@ -60,7 +60,12 @@ function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): {
     }
     const marker = bytes[m];
     p = m + 1;
-    if (marker === 0xd9) return { st, complete: true }; // EOI
+    if (marker === 0xd9) {
+      // EOI: an image needs a frame and at least one scan before it (libjpeg: JERR_NO_IMAGE).
+      if (!st.frame) throw truncated('no frame header before the end-of-image marker');
+      if (st.scans === 0 && !headerOnly) throw truncated('no scan data before the end-of-image marker');
+      return { st, complete: true };
+    }
     if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) continue; // SOI / RSTn / TEM: no payload
     if (marker < 0xc0 || marker === 0xc8 || (marker >= 0xf0 && marker <= 0xfd)) {
       // libjpeg's read_markers knows no other markers (JERR_UNKNOWN_MARKER); PIL: "no marker found".
