@@ -19,6 +19,11 @@ export interface FuzzFamily<I = unknown> {
   /** Runs the input. Returning is a correct result (the family checks it); throwing is judged below. */
   run(input: I): Promise<void> | void;
   teardown?(): Promise<void>;
+  /**
+   * Inputs run at once (default 1). For families that mostly wait (on the file system, on timeouts);
+   * a hang is then reported at the last input started.
+   */
+  concurrency?: number;
 }
 
 /** Thrown by a family when a run "succeeded" with a wrong result (corrupt bytes accepted, NaN values). */

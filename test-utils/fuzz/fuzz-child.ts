@@ -34,36 +34,42 @@ process.once('message', (job: FuzzJob) => {
     let maxDeclared = 0;
     let inputs = 0;
     const list: [number, number][] = job.pairs ?? Array.from({ length: job.to - job.from }, (_, k) => [job.seed, job.from + k]);
-    for (const [seed, index] of list) {
-      send({ t: 'at', seed, index });
-      let input: unknown;
-      try {
-        input = family.input(new Rng(seed, index), index);
-      } catch (e) {
-        send({ t: 'failure', seed, index, label: 'fuzz generator', message: String((e as Error)?.stack ?? e).slice(0, 500) });
-        continue;
+    let next = 0;
+    let stop = false;
+    const worker = async (): Promise<void> => {
+      while (!stop && next < list.length) {
+        const [seed, index] = list[next++];
+        send({ t: 'at', seed, index });
+        let input: unknown;
+        try {
+          input = family.input(new Rng(seed, index), index);
+        } catch (e) {
+          send({ t: 'failure', seed, index, label: 'fuzz generator', message: String((e as Error)?.stack ?? e).slice(0, 500) });
+          continue;
+        }
+        maxDeclared = Math.max(maxDeclared, family.declaredBytes(input));
+        const started = performance.now();
+        let error: unknown;
+        try {
+          await family.run(input);
+        } catch (e) {
+          error = e ?? new Error('thrown undefined');
+        }
+        const ms = performance.now() - started;
+        if (ms > worstMs) [worstMs, worstIndex] = [ms, index];
+        const { label, failure } = judge(error);
+        counts[label] = (counts[label] ?? 0) + 1;
+        if (failure) send({ t: 'failure', seed, index, label, message: failure });
+        const rss = process.resourceUsage().maxRSS * 1024;
+        if (rss - baseRss > job.slackBytes + job.perDeclaredByte * maxDeclared) {
+          send({ t: 'failure', seed, index, label: 'memory', message: `peak RSS grew ${Math.round((rss - baseRss) / 2 ** 20)} MiB, over the bound for a declared size of ${maxDeclared} bytes` });
+          counts.memory = (counts.memory ?? 0) + 1;
+          stop = true;
+        }
+        inputs++;
       }
-      maxDeclared = Math.max(maxDeclared, family.declaredBytes(input));
-      const started = performance.now();
-      let error: unknown;
-      try {
-        await family.run(input);
-      } catch (e) {
-        error = e ?? new Error('thrown undefined');
-      }
-      const ms = performance.now() - started;
-      if (ms > worstMs) [worstMs, worstIndex] = [ms, index];
-      const { label, failure } = judge(error);
-      counts[label] = (counts[label] ?? 0) + 1;
-      if (failure) send({ t: 'failure', seed, index, label, message: failure });
-      const rss = process.resourceUsage().maxRSS * 1024;
-      if (rss - baseRss > job.slackBytes + job.perDeclaredByte * maxDeclared) {
-        send({ t: 'failure', seed, index, label: 'memory', message: `peak RSS grew ${Math.round((rss - baseRss) / 2 ** 20)} MiB, over the bound for a declared size of ${maxDeclared} bytes` });
-        counts.memory = (counts.memory ?? 0) + 1;
-        break;
-      }
-      inputs++;
-    }
+    };
+    await Promise.all(Array.from({ length: family.concurrency ?? 1 }, worker));
     await family.teardown?.();
     send({ t: 'done', counts, worstMs, worstIndex, peakRss: process.resourceUsage().maxRSS * 1024, baseRss, inputs });
   })();

@@ -121,8 +121,11 @@ export function hostileValue(rng: Rng): Json {
 /** Every [container, key] in `value`, depth first (bounded: seeds are small). */
 function slots(value: Json, out: [Json[] | { [key: string]: Json }, string | number][] = [], depth = 0): typeof out {
   if (depth > 12 || value === null || typeof value !== 'object' || value instanceof Deep) return out;
-  if (Array.isArray(value)) value.forEach((v, i) => (out.push([value, i]), slots(v, out, depth + 1)));
-  else for (const [k, v] of Object.entries(value)) out.push([value, k]), slots(v, out, depth + 1);
+  const entries: [string | number, Json][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [key, v] of entries) {
+    out.push([value, key]);
+    slots(v, out, depth + 1);
+  }
   return out;
 }
 

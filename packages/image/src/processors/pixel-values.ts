@@ -11,9 +11,22 @@ import type { RgbImage } from '../rgb-image.js';
 /** [3, 256]: output value for channel c and byte x at c * 256 + x. */
 export type ChannelTable = Float32Array;
 
-export function channelTable(value: (x: number, channel: number) => number): ChannelTable {
+/**
+ * The table of `value` over every channel and byte. Every entry must be finite: a mean of 1e308 or a
+ * std of 1e-300 would turn every pixel into ±Infinity, so such a config is refused here, once,
+ * naming `what` (the fields that define `value`).
+ */
+export function channelTable(value: (x: number, channel: number) => number, what = 'mean / std'): ChannelTable {
   const table = new Float32Array(3 * 256);
-  for (let c = 0; c < 3; c++) for (let x = 0; x < 256; x++) table[c * 256 + x] = value(x, c);
+  for (let c = 0; c < 3; c++) {
+    for (let x = 0; x < 256; x++) {
+      const v = value(x, c);
+      table[c * 256 + x] = v;
+      if (!Number.isFinite(table[c * 256 + x])) {
+        throw new ConfigError('out_of_range', `${what} give a non-finite pixel value (${formatValue(v)} for byte ${x} of channel ${c})`, { field: what });
+      }
+    }
+  }
   return table;
 }
 

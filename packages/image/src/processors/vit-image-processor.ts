@@ -93,7 +93,7 @@ export class ViTImageProcessor {
       // rescale: float64 product, stored as float32.
       const v = doRescale ? Math.fround(x * rescaleFactor) : x;
       return doNormalize ? normalize32(v, imageMean[c], imageStd[c]) : v;
-    });
+    }, 'rescale_factor / image_mean / image_std');
   }
 
   /** From a preprocessor_config.json object (current or legacy ViTFeatureExtractor form). */

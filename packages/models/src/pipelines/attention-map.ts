@@ -5,6 +5,7 @@ import type { ImageFeatureModel } from '../models/model-interfaces.js';
 import { attentionRollout, clsAttention } from './attention-rollout.js';
 import { inBatches, inputList, type PipelineInput } from './batching.js';
 import { loadPipelineParts } from './load-parts.js';
+import { checkProcessorFitsModel } from './input-size-check.js';
 import { checkFinite } from './output-check.js';
 import { DEFAULT_BATCH_SIZE, checkBatchSize, type PipelineCallOptions, type PipelineOptions } from './pipeline-options.js';
 
@@ -53,6 +54,7 @@ export function patchGrid(config: PretrainedConfig, height: number, width: numbe
 
 export function attentionMapPipeline(model: ImageFeatureModel, processor: AnyImageProcessor, batchSize = DEFAULT_BATCH_SIZE): AttentionMapPipeline {
   checkBatchSize(batchSize);
+  checkProcessorFitsModel(processor, model.config, 'pipeline');
   async function attend(images: PipelineInput, options: AttentionMapOptions = {}): Promise<AttentionMap | AttentionMap[]> {
     const method = options.method ?? 'last-layer';
     if (method !== 'last-layer' && method !== 'rollout') throw new RangeError(`attention map: method must be "last-layer" or "rollout", got ${JSON.stringify(method)}`);

@@ -5,6 +5,7 @@ import type { PretrainedConfig } from '../configs/pretrained-config.js';
 import type { ImageClassificationModel } from '../models/model-interfaces.js';
 import { inBatches, inputList, type PipelineInput } from './batching.js';
 import { loadPipelineParts } from './load-parts.js';
+import { checkProcessorFitsModel } from './input-size-check.js';
 import { checkFinite } from './output-check.js';
 import { DEFAULT_BATCH_SIZE, checkBatchSize, type PipelineCallOptions, type PipelineOptions } from './pipeline-options.js';
 
@@ -65,6 +66,7 @@ export function imageClassificationPipeline(
   batchSize = DEFAULT_BATCH_SIZE,
 ): ImageClassificationPipeline {
   checkBatchSize(batchSize);
+  checkProcessorFitsModel(processor, model.config, 'pipeline');
   async function classify(images: PipelineInput, options: ImageClassificationOptions = {}): Promise<ClassificationResult[] | ClassificationResult[][]> {
     const topK = checkTopK(options.topK ?? 5);
     const fn = options.functionToApply ?? defaultClassificationFunction(model.config);

@@ -4,6 +4,7 @@ import { AutoModel } from '../auto/auto-model.js';
 import type { ImageFeatureModel } from '../models/model-interfaces.js';
 import { inBatches, inputList, type PipelineInput } from './batching.js';
 import { loadPipelineParts } from './load-parts.js';
+import { checkProcessorFitsModel } from './input-size-check.js';
 import { checkFinite } from './output-check.js';
 import { DEFAULT_BATCH_SIZE, checkBatchSize, type PipelineCallOptions, type PipelineOptions } from './pipeline-options.js';
 
@@ -31,6 +32,7 @@ export function imageFeatureExtractionPipeline(
   batchSize = DEFAULT_BATCH_SIZE,
 ): ImageFeatureExtractionPipeline {
   checkBatchSize(batchSize);
+  checkProcessorFitsModel(processor, model.config, 'pipeline');
   async function extract(images: PipelineInput, options: ImageFeatureExtractionOptions = {}): Promise<Tensor | Tensor[]> {
     const pool = options.pool ?? true;
     const results = await inBatches(inputList(images), processor, batchSize, options, async ({ pixelValues, names }) => {

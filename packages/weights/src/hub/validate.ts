@@ -7,6 +7,7 @@ import { boundedMessage, formatValue } from '../limits/format-value.js';
 
 export class InvalidNameError extends Error {
   override readonly name = 'InvalidNameError';
+  readonly code = 'invalid_name' as const;
 
   constructor(message: string) {
     super(boundedMessage(message));

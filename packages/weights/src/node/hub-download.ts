@@ -15,6 +15,7 @@ import { link, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'n
 import { basename, dirname, join } from 'node:path';
 import { HubError } from '../hub/errors.js';
 import { errorFromResponse, hubHeaders, redirectTarget } from '../hub/resolve.js';
+import { formatValue } from '../limits/format-value.js';
 import { fetchLimited, pumpLimited, ReadDeadline } from '../limits/limited-read.js';
 import { DEFAULT_DOWNLOAD_LIMITS, ReadLimitError, resolveLimits, type ReadLimits } from '../limits/read-limits.js';
 import type { DownloadProgress } from '../platform.js';
@@ -67,6 +68,11 @@ export function ensureBlob(download: BlobDownload): Promise<void> {
  * files then) first adopts a leftover partial of this blob and removes the others.
  */
 export async function downloadBlob(d: BlobDownload, options: { resume?: boolean } = {}): Promise<void> {
+  if (contentHashFor(d.etag, d.expectedSize) === undefined) {
+    // The hub's etags are hashes (sha256 for LFS files, the git blob sha1 otherwise): another one
+    // cannot be checked, and an unchecked file would be trusted from the cache forever.
+    throw new HubError('bad_metadata', `${d.what}: its ETag ${formatValue(d.etag)} is neither a sha256 nor a git blob sha1, so the download cannot be verified`);
+  }
   await mkdir(dirname(d.path), { recursive: true });
   const temp = `${d.path}.${randomBytes(4).toString('hex')}.incomplete`;
   const resumed = options.resume === true && (await adoptPartial(d, temp));

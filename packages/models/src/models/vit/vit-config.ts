@@ -1,4 +1,5 @@
-import { ConfigError, checkBound, formatValue } from '@purevit/weights';
+import { ACTIVATION_NAMES, isActivationName } from '@purevit/core';
+import { ConfigError, checkBound, formatList, formatValue } from '@purevit/weights';
 import {
   PretrainedConfig,
   isJsonObject,
@@ -67,7 +68,7 @@ export class ViTConfig extends PretrainedConfig {
     this.numHiddenLayers = optionalInteger(dict, 'num_hidden_layers', 'layers') ?? 12;
     this.numAttentionHeads = optionalInteger(dict, 'num_attention_heads', 'heads') ?? 12;
     this.intermediateSize = optionalInteger(dict, 'intermediate_size', 'width') ?? 3072;
-    this.hiddenAct = optionalString(dict, 'hidden_act') ?? 'gelu';
+    this.hiddenAct = activation(dict, 'hidden_act', 'gelu');
     this.hiddenDropoutProb = optionalNumber(dict, 'hidden_dropout_prob') ?? 0.0;
     this.attentionProbsDropoutProb = optionalNumber(dict, 'attention_probs_dropout_prob') ?? 0.0;
     this.initializerRange = optionalNumber(dict, 'initializer_range') ?? 0.02;
@@ -80,7 +81,7 @@ export class ViTConfig extends PretrainedConfig {
     this.encoderStride = optionalInteger(dict, 'encoder_stride', 'smallInteger') ?? 16;
     // transformers: `pooler_output_size if pooler_output_size else hidden_size` (0 also falls back).
     this.poolerOutputSize = (dict.pooler_output_size === 0 ? undefined : optionalInteger(dict, 'pooler_output_size', 'width')) || this.hiddenSize;
-    this.poolerAct = optionalString(dict, 'pooler_act') ?? 'tanh';
+    this.poolerAct = activation(dict, 'pooler_act', 'tanh');
     if (this.hiddenSize % this.numAttentionHeads !== 0) {
       throw new ConfigError(
         'inconsistent',
@@ -155,6 +156,15 @@ export class ViTConfig extends PretrainedConfig {
     if (this.architectures) out.architectures = this.architectures;
     return out;
   }
+}
+
+/** An activation name the layers implement (transformers' ACT2FN names), else a ConfigError naming the field. */
+function activation(dict: JsonObject, key: string, fallback: string): string {
+  const name = optionalString(dict, key) ?? fallback;
+  if (!isActivationName(name)) {
+    throw new ConfigError('unsupported', `config field ${key} ${formatValue(name)} is not supported; supported: ${formatList([...ACTIVATION_NAMES], 150)}`, { field: key });
+  }
+  return name;
 }
 
 export function toPair(size: Size2): [number, number] {
