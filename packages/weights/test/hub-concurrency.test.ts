@@ -2,12 +2,13 @@
 // 4 parallel `purevit classify` runs failed 15 times in 40 with "model.safetensors changed after it
 // was opened"). N processes × M trials, each trial on an empty cache; every run must succeed.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSafetensors } from '@purevit/weights';
+import { SafetensorsFile, writeSafetensors } from '@purevit/weights';
+import { hubRepo } from '@purevit/weights/platform';
 import { forkTs } from '../../../test-utils/child/spawn-ts.js';
 import type { Job, Outcome } from './helpers/cache-worker.js';
 import { gitSha1, sha256, startFakeHub, type FakeHub } from './hub-server.js';
@@ -86,7 +87,47 @@ describe(`${PROCESSES} processes × ${TRIALS} trials on one empty cache`, () => 
       }
       if (readdirSync(join(root, `raw-${t}`, 'blobs')).join() !== sha) failures.push(`trial ${t}: blobs/ holds ${readdirSync(join(root, `raw-${t}`, 'blobs')).join(', ')}`);
     }
-    console.log(`downloadBlob without lock: ${PROCESSES} processes × ${TRIALS} trials, ${failures.length} failures`, failures.slice(0, 3));
+    console.log(`downloadBlob without lock: ${PROCESSES} processes × ${TRIALS} trials, ${failures.length} failures`);
     expect(failures).toEqual([]);
+  });
+
+  it('a download killed with SIGKILL midway: the next run takes over its lock, resumes its partial file and leaves nothing behind', async () => {
+    const cacheDir = join(root, 'killed');
+    const blobs = join(cacheDir, 'models--org--big', 'blobs');
+    hub.throttle = { chunk: 64 * 1024, delayMs: 40 }; // 4 MiB in about 2.6 s
+    const victim = forkTs(fileURLToPath(new URL('./helpers/cache-worker.ts', import.meta.url)));
+    try {
+      await new Promise((resolve) => victim.once('message', resolve));
+      victim.send({ trial: 0, cacheDir, endpoint: hub.endpoint, mode: 'repo' } satisfies Job);
+      const partialSize = (): number => {
+        try {
+          const partial = readdirSync(blobs).find((f) => f.endsWith('.incomplete'));
+          return partial === undefined ? 0 : statSync(join(blobs, partial)).size;
+        } catch {
+          return 0;
+        }
+      };
+      for (let t = 0; partialSize() < 512 * 1024 && t < 600; t++) await new Promise((r) => setTimeout(r, 20));
+      victim.kill('SIGKILL');
+      await new Promise((resolve) => victim.once('exit', resolve));
+    } finally {
+      hub.throttle = { chunk: 256 * 1024, delayMs: 5 };
+    }
+    const left = readdirSync(blobs).filter((f) => f.endsWith('.incomplete'));
+    expect(left).toHaveLength(1);
+    const kept = statSync(join(blobs, left[0])).size;
+    expect(readdirSync(join(cacheDir, '.locks', 'models--org--big'))).toHaveLength(1); // the dead process's lock
+
+    hub.log.length = 0;
+    const file = await SafetensorsFile.open(await hubRepo('org/big', { cacheDir, endpoint: hub.endpoint }).open('model.safetensors'));
+    let sum = 0;
+    for (const name of file.names()) for (const v of await file.readFloat32(name)) sum += v;
+    expect(sum * 4).toBe(expectedSum);
+    const get = hub.log.find((r) => r.server === 'cdn' && r.method === 'GET');
+    expect(get?.range).toMatch(/^bytes=(\d+)-$/);
+    expect(get?.range).toBe(`bytes=${kept}-`);
+    expect(readdirSync(blobs).sort()).toEqual([gitSha1(CONFIG), sha256(weights)].sort());
+    expect(readdirSync(join(cacheDir, '.locks', 'models--org--big'))).toEqual([]);
+    expect(readFileSync(join(blobs, sha256(weights))).equals(weights)).toBe(true); // (toEqual on 4 MiB takes seconds)
   });
 });

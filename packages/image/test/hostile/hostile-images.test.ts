@@ -2,6 +2,8 @@
 // memory bounded by a small multiple of the pixels (measured in separate processes), batches that
 // hold one decoded image at a time.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +44,29 @@ describe('size messages', () => {
     const tall = { data: new Uint8Array((DEFAULT_MAX_SIDE + 1) * 3), width: 1, height: DEFAULT_MAX_SIDE + 1 };
     expect(() => resize(tall, 224, 224)).toThrow(/^resize: image size 1x16777217 has a side over 16777216 pixels/);
     expect(() => resize({ data: new Uint8Array(3), width: 1, height: 1 }, 1, 20_000_000)).toThrow(/^resize \(target\): image size 1x20000000/);
+  });
+
+  it('an image URL that streams forever or stalls: loadImage stops at its read limits', async () => {
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'image/png' });
+      if (req.url === '/stall') return void res.write(new Uint8Array(1000));
+      const pump = (): void => {
+        while (res.write(new Uint8Array(65536))) {
+          // until the socket pushes back
+        }
+        res.once('drain', pump);
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await expect(loadImage(`${base}/forever`, { readLimits: { maxBytes: 2 * MiB } })).rejects.toMatchObject({ name: 'ReadLimitError', code: 'too_large' });
+      await expect(loadImage(`${base}/stall`, { readLimits: { idleTimeoutMs: 200 } })).rejects.toMatchObject({ name: 'ReadLimitError', code: 'stalled' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('a malformed data: URL is an ImageError', async () => {
