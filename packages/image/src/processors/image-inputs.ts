@@ -8,12 +8,6 @@ export type ImageBatchInput = ImageInput | readonly ImageInput[];
 /** Decoded images at least this large get a GC turn once they are garbage (see `reclaimPause`). */
 const LARGE_IMAGE_BYTES = 16 * 1024 * 1024;
 
-/** Loads one image or a list of images (each anything `loadImage` accepts). */
-export async function loadImages(images: ImageBatchInput, options: LoadImageOptions = {}): Promise<RgbImage[]> {
-  const list = imageList(images);
-  return Promise.all(list.map((image) => loadImage(image, options)));
-}
-
 /**
  * Loads the images one at a time and passes each through `prepare` (resize, crop) as soon as it is
  * decoded, keeping only what `prepare` returns: a batch holds one full-size decoded image at a time,
