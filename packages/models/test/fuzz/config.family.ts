@@ -4,9 +4,9 @@
 // processor from pretrained_cfg); one in eight that parses also builds the model on the seed's
 // weights and classifies an image, which must give finite scores or a typed error.
 import { readFileSync } from 'node:fs';
-import { AutoImageProcessor } from '@purevit/image';
 import {
   AutoConfig,
+  AutoImageProcessor,
   AutoModelForImageClassification,
   imageClassificationPipeline,
   parseTimmResNetArgs,
