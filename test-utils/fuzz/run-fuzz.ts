@@ -2,6 +2,8 @@
  * Runs a fuzz family in a child process under a watchdog: an input that runs longer than
  * `inputTimeoutMs` is a hang, a child that dies (V8 heap exhaustion, abort) is an abort; either way
  * the input is named by seed and index, and the run goes on in a fresh child from the next input.
+ * Starting a child (transpiling and importing the family's modules) is timed separately and generously:
+ * on a loaded machine it takes seconds, and it is not an input's hang.
  */
 import { fileURLToPath } from 'node:url';
 import { forkTs } from '../child/spawn-ts.js';
@@ -13,6 +15,8 @@ export interface FuzzOptions {
   /** Replayed first: the seeds of failures found earlier. */
   regressions?: readonly (readonly [seed: number, index: number])[];
   inputTimeoutMs?: number;
+  /** From the child's start to its first input (default 120 s). */
+  startupTimeoutMs?: number;
   /** The child's V8 heap limit (its ArrayBuffers are bounded by the memory check instead). */
   heapMiB?: number;
   slackMiB?: number;
@@ -39,7 +43,7 @@ export interface FuzzReport {
 
 const CHILD = fileURLToPath(new URL('./fuzz-child.ts', import.meta.url));
 
-function runChild(family: string, job: Omit<FuzzJob, 'family'>, options: Required<Pick<FuzzOptions, 'inputTimeoutMs' | 'heapMiB'>>, report: FuzzReport): Promise<{ stoppedAt: [number, number] | undefined }> {
+function runChild(family: string, job: Omit<FuzzJob, 'family'>, options: Required<Pick<FuzzOptions, 'inputTimeoutMs' | 'startupTimeoutMs' | 'heapMiB'>>, report: FuzzReport): Promise<{ stoppedAt: [number, number] | undefined }> {
   return new Promise((resolve) => {
     const child = forkTs(CHILD, [], { nodeArgs: [`--max-old-space-size=${options.heapMiB}`], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let at: [number, number] | undefined;
@@ -47,25 +51,26 @@ function runChild(family: string, job: Omit<FuzzJob, 'family'>, options: Require
     let stderr = '';
     let finished = false;
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-    const arm = (): void => {
+    const arm = (ms: number, what: string): void => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        report.failures.push({ seed: at?.[0] ?? job.seed, index: at?.[1] ?? -1, label: 'hang', message: `no result within ${options.inputTimeoutMs} ms` });
+        report.failures.push({ seed: at?.[0] ?? job.seed, index: at?.[1] ?? -1, label: 'hang', message: `${what} within ${ms} ms` });
         report.counts.hang = (report.counts.hang ?? 0) + 1;
         finished = true;
         child.kill('SIGKILL');
         resolve({ stoppedAt: at });
-      }, options.inputTimeoutMs);
+      }, ms);
     };
+    arm(options.startupTimeoutMs, 'the fuzz child did not start');
     child.on('message', (m: ChildMessage | 'ready') => {
       if (m === 'ready') {
-        arm();
+        arm(options.startupTimeoutMs, 'the fuzz family did not load (its setup did not finish)');
         child.send({ family, ...job } satisfies FuzzJob);
         return;
       }
       if (m.t === 'at') {
         at = [m.seed, m.index];
-        arm();
+        arm(options.inputTimeoutMs, 'no result');
       } else if (m.t === 'failure') {
         report.failures.push({ seed: m.seed, index: m.index, label: m.label, message: m.message });
       } else {
@@ -91,7 +96,7 @@ function runChild(family: string, job: Omit<FuzzJob, 'family'>, options: Require
 
 export async function runFuzz(familyModule: URL, options: FuzzOptions): Promise<FuzzReport> {
   const family = fileURLToPath(familyModule);
-  const o = { inputTimeoutMs: options.inputTimeoutMs ?? 10_000, heapMiB: options.heapMiB ?? 512 };
+  const o = { inputTimeoutMs: options.inputTimeoutMs ?? 10_000, startupTimeoutMs: options.startupTimeoutMs ?? 120_000, heapMiB: options.heapMiB ?? 512 };
   const report: FuzzReport = { family: family.replace(/^.*\//, '').replace(/\.family\.ts$/, ''), inputs: 0, counts: {}, failures: [], worstMs: 0, worstIndex: -1, peakRssMiB: 0, wallMs: 0 };
   const started = performance.now();
   const common = { seed: options.seed, slackBytes: (options.slackMiB ?? 192) * 2 ** 20, perDeclaredByte: options.perDeclaredByte ?? 4 };
@@ -113,3 +118,9 @@ export function describeReport(r: FuzzReport): string {
   const outcomes = Object.entries(r.counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
   return `fuzz ${r.family}: ${r.inputs} inputs in ${(r.wallMs / 1000).toFixed(1)} s; ${outcomes}; worst ${r.worstMs.toFixed(0)} ms (input ${r.worstIndex}); peak RSS ${r.peakRssMiB.toFixed(0)} MiB; ${r.failures.length} failures`;
 }
+
+/**
+ * A fuzz test's own time limit: 10,000 inputs take tens of seconds on an idle 2-core machine and several
+ * times that when it is loaded; each input is already bounded by the watchdog, so the test needs no tight cap.
+ */
+export const FUZZ_TEST_TIMEOUT_MS = 600_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeReport, runFuzz } from '../../../../test-utils/fuzz/run-fuzz.js';
+import { describeReport, runFuzz, FUZZ_TEST_TIMEOUT_MS } from '../../../../test-utils/fuzz/run-fuzz.js';
 
 /** Inputs that once failed, replayed first (seed, index): what each found. */
 const REGRESSIONS = [
@@ -9,7 +9,7 @@ const REGRESSIONS = [
 ] as const;
 
 describe('fuzz: config.json', () => {
-  it('10,000 mutated configs (one in eight also built and run): typed errors with short messages, or a model giving finite scores', async () => {
+  it('10,000 mutated configs (one in eight also built and run): typed errors with short messages, or a model giving finite scores', { timeout: FUZZ_TEST_TIMEOUT_MS }, async () => {
     const report = await runFuzz(new URL('./config.family.ts', import.meta.url), { seed: 18_006, count: 10_000, regressions: REGRESSIONS });
     console.log(describeReport(report));
     expect(report.failures).toEqual([]);
