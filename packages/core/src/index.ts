@@ -9,7 +9,7 @@ export type {
 } from './engine/engine.js';
 export { DeviceArray } from './engine/device-array.js';
 export { HeapExhaustedError } from './engine/heap-exhausted.js';
-export { configureDefaultEngine, createEngine, disposeDefaultEngine, getDefaultEngine, setDefaultEngine } from './engine/create-engine.js';
+export { configureDefaultEngine, createEngine, createReferenceEngine, disposeDefaultEngine, getDefaultEngine, setDefaultEngine } from './engine/create-engine.js';
 export { BACKEND_NAMES, BACKENDS, type BackendFactory, type BackendName } from './backends/index.js';
 export type { Backend, BackendMemory } from './engine/backend.js';
 export { BackendEngine } from './engine/backend-engine.js';

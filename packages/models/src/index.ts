@@ -57,7 +57,7 @@ export { resampleAbsPosEmbed } from './models/timm/timm-pos-embed.js';
 export { TimmVisionTransformer } from './models/timm/timm-vit.js';
 export { Downsample, ResNetBlock, ResNetStem } from './models/timm/resnet-blocks.js';
 export { TimmResNet } from './models/timm/timm-resnet.js';
-export { CLASSIFIER_MODULE, createTimmModel } from './models/timm/create-timm-model.js';
+export { CLASSIFIER_MODULE, createTimmModel, TIMM_FAMILIES, type TimmFamilyBuilder } from './models/timm/create-timm-model.js';
 export { TIMM_WRAPPER_PREFIX, adaptTimmCheckpoint, type TimmCheckpointOptions } from './models/timm/timm-checkpoint.js';
 export { TimmWrapperModel, type TimmWrapperLoadOptions, type TimmWrapperModelInputs, type TimmWrapperModelOutput } from './models/timm/timm-wrapper-model.js';
 export { TimmWrapperForImageClassification, type TimmWrapperForImageClassificationInputs } from './models/timm/timm-wrapper-for-image-classification.js';

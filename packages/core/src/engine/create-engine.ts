@@ -3,6 +3,7 @@
  */
 
 import { BACKEND_NAMES, BACKENDS, type BackendName } from '../backends/index.js';
+import { JsBackend } from '../backends/js/js-backend.js';
 import { BackendEngine } from './backend-engine.js';
 import type { Engine, EngineOptions } from './engine.js';
 
@@ -21,6 +22,15 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
   const factory = BACKENDS[name as BackendName];
   return new BackendEngine(name, await factory.create(options));
+}
+
+/**
+ * An engine that runs every op's reference implementation (ops/*.ts: float64 loops, weights in the reference
+ * layouts) on the 'js' backend's memory: a whole model on the truth, to measure a fast engine's error on it.
+ * Slow; for tests and checks, not inference.
+ */
+export function createReferenceEngine(): Engine {
+  return new BackendEngine('js', new JsBackend(true));
 }
 
 let defaultEngine: Promise<Engine> | null = null;

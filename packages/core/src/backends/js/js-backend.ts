@@ -1,16 +1,18 @@
 /**
  * The 'js' backend: every op in plain TypeScript (register.ts) on the calling thread, arrays in plain
  * ArrayBuffers. It needs no WebAssembly and no shared memory, runs each op inside the call, and is the
- * fast path every other backend's numbers are compared with after the reference.
+ * fast path every other backend's numbers are compared with after the reference. With `reference: true` it
+ * runs every op's reference instead (weights kept in the reference layouts): `createReferenceEngine()`, the
+ * truth for whole models in tests — float64 loops, slow.
  */
 
 import type { Backend, BackendMemory } from '../../engine/backend.js';
 import type { DeviceArray } from '../../engine/device-array.js';
 import type { EngineDescription, EngineOptions } from '../../engine/engine.js';
 import { WorkQueue } from '../../engine/work-queue.js';
-import { convSpec, type Conv2dOptions, type ConvWeight } from '../../ops/conv2d.js';
-import type { OpArgs, OpName } from '../../ops/index.js';
-import type { GemmWeight } from '../../ops/linear.js';
+import { convSpec, convWeightToNhwc, REFERENCE_CONV_LAYOUT, type Conv2dOptions, type ConvWeight } from '../../ops/conv2d.js';
+import { OPS, type OpArgs, type OpName } from '../../ops/index.js';
+import { TORCH_LAYOUT, type GemmWeight } from '../../ops/linear.js';
 import { allocFloat32, sharedMemoryAvailable } from '../../storage.js';
 import { hostArgs, HostArray, type HostBlock } from '../host/host-array.js';
 import type { BackendFactory } from '../index.js';
@@ -52,6 +54,7 @@ class JsMemory implements BackendMemory<JsArray> {
   }
 
   prepareGemm(weight: Float32Array, bias: Float32Array | null, outFeatures: number, inFeatures: number): GemmWeight<JsArray> {
+    if (this.backend.reference) return { outFeatures, inFeatures, layout: TORCH_LAYOUT, packed: this.copy(weight), bias: bias && this.copy(bias) };
     const packed = this.alloc(jsPackedLength(outFeatures, inFeatures));
     packJsGemm(weight, outFeatures, inFeatures, packed.data);
     return { outFeatures, inFeatures, layout: JS_GEMM_LAYOUT, packed, bias: bias && this.copy(bias) };
@@ -59,6 +62,7 @@ class JsMemory implements BackendMemory<JsArray> {
 
   prepareConv(weight: Float32Array, wShape: readonly number[], bias: Float32Array | null, options: Conv2dOptions): ConvWeight<JsArray> {
     const spec = convSpec(wShape, options);
+    if (this.backend.reference) return { spec, layout: REFERENCE_CONV_LAYOUT, packed: this.copy(convWeightToNhwc(weight, spec)), bias: bias && this.copy(bias) };
     const packed = this.alloc(jsConvPackedLength(spec));
     packJsConv(weight, spec, packed.data);
     return { spec, layout: JS_CONV_LAYOUT, packed, bias: bias && this.copy(bias) };
@@ -80,6 +84,9 @@ class JsMemory implements BackendMemory<JsArray> {
 export class JsBackend implements Backend<JsArray> {
   private readonly queue = new WorkQueue();
 
+  /** reference: run every op's reference (OPS[op].reference) instead of the TypeScript kernels. */
+  constructor(readonly reference = false) {}
+
   describe(): EngineDescription {
     return { backend: 'js', simd: null, threads: 1, sharedMemory: sharedMemoryAvailable() };
   }
@@ -93,7 +100,7 @@ export class JsBackend implements Backend<JsArray> {
   }
 
   run<K extends OpName>(name: K, args: OpArgs<JsArray>[K]): void {
-    const kernel = JS_KERNELS[name];
+    const kernel = (this.reference ? OPS[name].reference : JS_KERNELS[name]) as (a: OpArgs<Float32Array>[K]) => void;
     this.queue.enqueue(() => kernel(hostArgs(args) as OpArgs<Float32Array>[K]));
   }
 
