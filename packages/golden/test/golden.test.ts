@@ -70,6 +70,7 @@ describe('the golden fixtures in golden/', () => {
   it('runs every image decode, PIL resize and image processor case (none skipped)', () => {
     const image = summary.results.filter((r) => r.kind === 'image' || r.kind === 'image_processor');
     expect(image.map((r) => r.name).sort()).toEqual([
+      'beitproc_default', 'beitproc_hub_legacy', 'bitproc_dinov2', 'deitproc_hub_256_224', 'deitproc_pad_crop',
       'images', 'pil_resize', 'timmproc_bilinear', 'timmproc_border', 'timmproc_inception_nonsquare', 'timmproc_resnet50_a1_test_size',
       'timmproc_resnet50_a1_wrapper', 'timmproc_squash', 'timmproc_vit_224_center', 'vitproc_default', 'vitproc_imagenet_384_bicubic',
       'vitproc_no_resize_224',

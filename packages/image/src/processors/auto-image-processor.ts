@@ -7,11 +7,15 @@
 import type { OpenRepoOptions } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import { ImageError } from '../errors.js';
+import type { BeitImageProcessor } from './beit-image-processor.js';
+import type { BitImageProcessor } from './bit-image-processor.js';
 import { asJsonObject } from './config-json.js';
+import type { DeiTImageProcessor } from './deit-image-processor.js';
 import { TimmWrapperImageProcessor } from './timm-image-processor.js';
 import { VIT_PROCESSOR_TYPES, ViTImageProcessor } from './vit-image-processor.js';
 
-export type AnyImageProcessor = ViTImageProcessor | TimmWrapperImageProcessor;
+/** Every image processor this package has (what pipelines accept). */
+export type AnyImageProcessor = ViTImageProcessor | TimmWrapperImageProcessor | DeiTImageProcessor | BeitImageProcessor | BitImageProcessor;
 
 const TIMM_TYPES = ['TimmWrapperImageProcessor'];
 /** model_type values whose image processor is ViTImageProcessor. */
