@@ -1,6 +1,14 @@
 // Configs
 export { PretrainedConfig, PROBLEM_TYPES, type JsonObject, type JsonValue, type ProblemType } from './configs/pretrained-config.js';
 export { ViTConfig, type Size2 } from './models/vit/vit-config.js';
+export { VisionEncoderConfig, type EncoderDefaults } from './configs/vision-encoder-config.js';
+export { readBackboneStages, type BackboneStages } from './configs/backbone-stages.js';
+export { DeiTConfig } from './models/deit/deit-config.js';
+export { Dinov2Config } from './models/dinov2/dinov2-config.js';
+export { Dinov2WithRegistersConfig } from './models/dinov2/dinov2-with-registers-config.js';
+export { BeitConfig } from './models/beit/beit-config.js';
+export { ViTMAEConfig } from './models/vit-mae/vit-mae-config.js';
+export { ViTMSNConfig } from './models/vit-msn/vit-msn-config.js';
 
 // Layers (shared by every ViT-style family)
 export { Linear, concatLinears, readLinear, type LinearWeights } from './layers/linear.js';

@@ -6,11 +6,11 @@ import {
   optionalNumber,
   optionalString,
   type JsonObject,
-  type JsonValue,
 } from '../../configs/pretrained-config.js';
+import { parseSize2, toPair, type Size2 } from '../../configs/size2.js';
 
-/** A size given as one number (square) or as [height, width], as transformers accepts both. */
-export type Size2 = number | [number, number];
+export type { Size2 } from '../../configs/size2.js';
+export { toPair } from '../../configs/size2.js';
 
 /** config.json keys ViTConfig reads (snake_case, as transformers writes them). */
 const VIT_KEYS = [
@@ -145,18 +145,4 @@ export class ViTConfig extends PretrainedConfig {
     if (this.architectures) out.architectures = this.architectures;
     return out;
   }
-}
-
-export function toPair(size: Size2): [number, number] {
-  return typeof size === 'number' ? [size, size] : [size[0], size[1]];
-}
-
-function parseSize2(dict: JsonObject, key: string): Size2 | undefined {
-  const v: JsonValue | undefined = dict[key];
-  if (v == null) return undefined;
-  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
-  if (Array.isArray(v) && v.length === 2 && v.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) {
-    return [v[0] as number, v[1] as number];
-  }
-  throw new TypeError(`config field ${key} must be a positive integer or [height, width], got ${JSON.stringify(v)}`);
 }
