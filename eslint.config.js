@@ -13,4 +13,9 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
+  {
+    // The consumer test's project files: scripts for Node / Deno / Bun and a web page.
+    files: ['test/consumer/fixture/**/*.{js,mjs}'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly' } },
+  },
 );

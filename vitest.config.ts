@@ -14,9 +14,11 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'benchmarks/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'benchmarks/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds packages/cli/dist for the tests that run the real bin in a child process.
+    globalSetup: ['test-utils/build-cli.ts'],
   },
 });

@@ -5,7 +5,7 @@
 
 import { UsageError } from './errors.js';
 
-export type FlagType = 'boolean' | 'string' | 'positive-integer';
+export type FlagType = 'boolean' | 'string' | 'positive-integer' | 'non-negative-integer';
 
 export interface FlagSpec {
   type: FlagType;
@@ -63,9 +63,10 @@ export function parseArgs(argv: readonly string[], flags: Readonly<Record<string
       }
       raw = argv[++i];
     }
-    if (spec.type === 'positive-integer') {
+    if (spec.type === 'positive-integer' || spec.type === 'non-negative-integer') {
       const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-      if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(raw)}`, usage);
+      const min = spec.type === 'positive-integer' ? 1 : 0;
+      if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be a ${min === 1 ? 'positive' : 'non-negative'} integer, got ${JSON.stringify(raw)}`, usage);
       values.set(name, n);
     } else {
       if (raw === '') throw new UsageError(`--${name} needs a non-empty value`, usage);

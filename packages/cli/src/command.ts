@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MODEL } from '@purevit/models';
+import { DEFAULT_MODEL, DEFAULT_MODEL_NAME } from '@purevit/models';
 import type { FlagSpec, FlagValue, ParsedArgs } from './args.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -29,7 +28,7 @@ export interface Command {
 export const MODEL_FLAG: FlagSpec = {
   type: 'string',
   placeholder: '<dir|hub-id>',
-  description: 'model folder or Hugging Face hub id (default: the bundled models/fashion-vit-tiny)',
+  description: 'model folder or Hugging Face hub id (default: the bundled demo model, @purevit/fashion-vit-tiny)',
   short: 'm',
 };
 
@@ -55,7 +54,7 @@ export interface ModelChoice {
 }
 
 /**
- * --model as given (a folder, else a hub id); without it the bundled model. A missing path that
+ * --model as given (a folder, else a hub id); without it the bundled model (package @purevit/fashion-vit-tiny). A missing path that
  * cannot be a hub id (`namespace/name`) either is reported as a missing folder, not as a bad repo id.
  */
 export async function modelChoice(value: string | undefined): Promise<ModelChoice> {
@@ -64,9 +63,8 @@ export async function modelChoice(value: string | undefined): Promise<ModelChoic
     if (!exists && (value.split('/').length > 2 || value.includes('\\'))) throw new Error(`${value} is not a folder`);
     return { source: value, display: value };
   }
-  const path = fileURLToPath(DEFAULT_MODEL);
-  const rel = relative(process.cwd(), path);
-  return { source: path, display: (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path).replace(/[/\\]$/, '') };
+  // The bundled model's package, wherever it is installed (node_modules, or the monorepo's packages/).
+  return { source: fileURLToPath(DEFAULT_MODEL), display: DEFAULT_MODEL_NAME };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { DownloadProgress } from '@purevit/weights';
 import type { OutputStream } from './io.js';
 
 export interface Progress {
-  /** Batches: images done of total. */
+  /** Batches: images done of total, with the rate and the time left once it can be estimated. */
   items(label: string): (done: number, total: number) => void;
   /** Downloads: bytes of each file (openRepo's onProgress). */
   download(): (progress: DownloadProgress) => void;
@@ -27,6 +27,21 @@ export function formatBytes(n: number): string {
     u++;
   }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+/** 75 → "1m15s", 3725 → "1h02m". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** " 12.3 img/s, ETA 1m15s" once half a second has passed and something is done, else "". */
+export function rateAndEta(done: number, total: number, seconds: number): string {
+  if (done <= 0 || seconds < 0.5) return '';
+  const rate = done / seconds;
+  return ` ${rate.toFixed(rate < 10 ? 2 : 1)} img/s, ETA ${formatDuration((total - done) / rate)}`;
 }
 
 export function bar(fraction: number): string {
@@ -49,7 +64,10 @@ export function createProgress(stream: OutputStream, quiet: boolean, now: () => 
     shown = true;
   };
   return {
-    items: (label) => (done, total) => draw(`${label} ${bar(done / total)} ${done}/${total}`, done === total),
+    items: (label) => {
+      const started = now();
+      return (done, total) => draw(`${label} ${bar(done / total)} ${done}/${total}${rateAndEta(done, total, (now() - started) / 1000)}`, done === total);
+    },
     download: () => (p) => {
       const of = p.total === undefined ? formatBytes(p.loaded) : `${formatBytes(p.loaded)}/${formatBytes(p.total)}`;
       draw(`downloading ${p.file} ${p.total ? bar(p.loaded / p.total) : ''} ${of}`, p.total !== undefined && p.loaded >= p.total);

@@ -12,12 +12,13 @@ import { bench } from './commands/bench.js';
 import { classify } from './commands/classify.js';
 import { embed } from './commands/embed.js';
 import { info } from './commands/info.js';
+import { serve } from './commands/serve.js';
 import { EXIT_OK, UsageError, reportError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: readonly Command[] = [classify, embed, attention, info, bench];
+export const COMMANDS: readonly Command[] = [classify, embed, serve, attention, info, bench];
 
 /** How every command computes (a command may define a flag of the same name with its own meaning, e.g. bench's). */
 const ENGINE_FLAGS: Readonly<Record<string, FlagSpec>> = {
@@ -44,7 +45,7 @@ export function mainUsage(): string {
     '',
     'Run `purevit <command> --help` for its options. Models are local folders or Hugging Face hub ids,',
     'read through the shared Hugging Face cache (HF_HOME / HF_HUB_CACHE; HF_HUB_OFFLINE=1; HF_TOKEN);',
-    'without --model, the bundled models/fashion-vit-tiny is used.',
+    'without --model, the bundled demo model (package @purevit/fashion-vit-tiny) is used.',
     '',
     'Every command takes --threads <n>, --backend <wasm|js> and --no-relaxed-simd (how the kernels run:',
     'by default WebAssembly SIMD with relaxed-SIMD FMA on every hardware thread).',

@@ -27,7 +27,7 @@ async function check(method: AttentionMethod, flags: string[]): Promise<Uint8Arr
   expect(code).toBe(0);
   expect(stderr).toBe('');
   const what = method === 'rollout' ? 'attention rollout' : 'last-layer attention';
-  expect(stdout).toBe(`wrote ${out} (224x224): [CLS] ${what} over a 7x7 patch grid, models/fashion-vit-tiny\n`);
+  expect(stdout).toBe(`wrote ${out} (224x224): [CLS] ${what} over a 7x7 patch grid, @purevit/fashion-vit-tiny\n`);
   const bytes = new Uint8Array(await readFile(out));
   const png = decodeImage(bytes);
   expect([png.width, png.height]).toEqual([224, 224]); // 28×28 enlarged 8×

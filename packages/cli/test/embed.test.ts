@@ -49,7 +49,7 @@ describe('purevit embed', () => {
     expect(file.names()).toEqual(['features']);
     expect(file.info('features')).toMatchObject({ dtype: 'F32', shape: [2, 96] });
     expect(JSON.parse(file.metadata!.images)).toEqual([SAMPLE, SAMPLE2]);
-    expect(file.metadata).toMatchObject({ model: 'models/fashion-vit-tiny', pooling: 'pooled' });
+    expect(file.metadata).toMatchObject({ model: '@purevit/fashion-vit-tiny', pooling: 'pooled' });
     const data = await file.readFloat32('features');
     const expected = await expectedFeatures();
     expect(data.slice(0, 96)).toEqual(expected[0]);

@@ -29,7 +29,9 @@ async function expectUsageError(argv: string[], message: string, usageStart: str
   expect(usage).toBe(usageStart);
 }
 
-const CLASSIFY_USAGE = 'Usage: purevit classify <images...> [--model <dir|hub-id>] [--top-k 5] [--json]';
+const CLASSIFY_USAGE = 'Usage: purevit classify <images|folders|globs...> [--manifest list.txt] [--model <dir|hub-id>] [--top-k 5] [--json | --out results.jsonl [--shard i/n] [--resume]]';
+const EMBED_USAGE =
+  'Usage: purevit embed <images|folders|globs...> [--manifest list.txt] [--model <dir|hub-id>] [--out features.safetensors | --out-dir <dir> [--format safetensors|npy] [--shard i/n] [--resume]] [--tokens] [--json]';
 const MAIN_USAGE = 'Usage: purevit <command> [options]';
 
 describe('bad input: exit 1 with a one-line message naming the problem', () => {
@@ -38,7 +40,7 @@ describe('bad input: exit 1 with a one-line message naming the problem', () => {
     await expectInputError(['classify', SAMPLE, join(dir, 'missing.png'), '--model', join(dir, 'no-model')], `${join(dir, 'missing.png')}: no such file`);
     await expectInputError(['embed', 'nope.png'], 'nope.png: no such file');
     await expectInputError(['attention', 'nope.png', '--out', join(dir, 'x.png')], 'nope.png: no such file');
-    await expectInputError(['classify', dir], `${dir}: not a file`);
+    await expectInputError(['classify', dir], `${dir}: no PNG or JPEG images in this folder`); // folders are searched
   });
 
   it('a corrupt or truncated image, named', async () => {
@@ -122,14 +124,14 @@ describe('usage errors: exit 2 with the message and the usage text', () => {
   it('missing arguments', async () => {
     await expectUsageError(['classify'], 'missing image argument (classify <images...>)', CLASSIFY_USAGE);
     await expectUsageError(['classify', '--json'], 'missing image argument (classify <images...>)', CLASSIFY_USAGE);
-    await expectUsageError(['embed'], 'missing image argument (embed <images...>)', 'Usage: purevit embed <images...> [--model <dir|hub-id>] [--out features.safetensors] [--tokens] [--json]');
+    await expectUsageError(['embed'], 'missing image argument (embed <images...>)', EMBED_USAGE);
     const attention = 'Usage: purevit attention <image> --out map.png [--model <dir|hub-id>] [--rollout]';
     await expectUsageError(['attention', '--out', join(dir, 'm.png')], 'missing image argument (attention <image>)', attention);
     await expectUsageError(['attention', SAMPLE], 'missing --out <map.png>', attention);
     await expectUsageError(['attention', SAMPLE, SAMPLE, '--out', join(dir, 'm.png')], `expected one image argument (attention <image>), got 2: ${SAMPLE} ${SAMPLE}`, attention);
     await expectUsageError(['info'], 'missing model argument (info <model>)', 'Usage: purevit info <model> [--json]');
     await expectUsageError(['classify', SAMPLE, '--model'], '--model needs a value <dir|hub-id>', CLASSIFY_USAGE);
-    await expectUsageError(['embed', SAMPLE, '--out='], '--out needs a non-empty value', 'Usage: purevit embed <images...> [--model <dir|hub-id>] [--out features.safetensors] [--tokens] [--json]');
+    await expectUsageError(['embed', SAMPLE, '--out='], '--out needs a non-empty value', EMBED_USAGE);
   });
 
   it('usage errors come before file checks', async () => {

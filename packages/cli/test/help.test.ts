@@ -10,14 +10,14 @@ describe('help and version', () => {
       expect(code).toBe(0);
       expect(stderr).toBe('');
       expect(stdout.startsWith('Usage: purevit <command> [options]\n')).toBe(true);
-      for (const name of ['classify', 'embed', 'attention', 'info']) expect(stdout).toMatch(new RegExp(`\\n  ${name} +\\S`));
+      for (const name of ['classify', 'embed', 'serve', 'attention', 'info']) expect(stdout).toMatch(new RegExp(`\\n  ${name} +\\S`));
       expect(stdout).toContain('HF_HUB_OFFLINE');
       expect(stdout).toContain('Exit codes: 0 success, 1 bad input, 2 usage error.');
     }
   });
 
   it('<command> --help and help <command> show its synopsis and every option', async () => {
-    expect(COMMANDS.map((c) => c.name)).toEqual(['classify', 'embed', 'attention', 'info', 'bench']);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['classify', 'embed', 'serve', 'attention', 'info', 'bench']);
     for (const command of COMMANDS) {
       for (const argv of [[command.name, '--help'], ['help', command.name], [command.name, 'whatever.png', '-h']]) {
         const { code, stdout } = await cli(argv);

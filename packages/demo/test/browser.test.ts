@@ -5,8 +5,8 @@
  * this process — cross-origin isolated (shared memory, a worker pool on every hardware thread) and not
  * (`?isolation=off`: one thread), with the plain SIMD kernels and with relaxed-SIMD FMA.
  *
- * Node runs the 'wasm' engine's plain SIMD kernels (Node 20 validates relaxed SIMD only behind a flag the
- * library never sets). With `?simd=plain` the page runs those same kernels: the same emitted WebAssembly over
+ * Node runs the 'wasm' engine's plain SIMD kernels here (an engine created with `relaxedSimd: false`; the
+ * library's default is the FMA GEMM). With `?simd=plain` the page runs those same kernels: the same emitted WebAssembly over
  * the same float32 data, whose every operation (f32x4 mul / add / min / max, IEEE-specified) gives the same
  * bits in any engine; threads split work by output rows / heads without reordering any sum (core's tests
  * assert bit-identical results for 1 and 2 threads). So pixel values, logits, scores and attention maps must
@@ -29,6 +29,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, createLogger, preview, type PreviewServer, type Rollup } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadImage } from '@purevit/image';
+import { createEngine, type Engine } from '@purevit/core';
 import { pipeline, type AttentionMapPipeline, type ClassificationResult, type ImageClassificationPipeline } from '@purevit/models';
 import { SafetensorsFile } from '@purevit/weights';
 import { fileSource } from '@purevit/weights/platform';
@@ -37,7 +38,7 @@ import type { HookResult } from '../src/test-hook.js';
 import { demoConfig } from '../vite.config.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-// The flags this sandbox needs (see .ci/run): no sandbox as root, no GPU, and no background connections
+// The flags this sandbox needs: no sandbox as root, no GPU, and no background connections
 // to Google's services, which the closed network refuses.
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -108,6 +109,7 @@ describe('demo page in Chromium', () => {
   let server: PreviewServer;
   let origin: string;
   let browser: Browser;
+  let plainEngine: Engine;
   let classify: ImageClassificationPipeline;
   let attend: AttentionMapPipeline;
   const bytes = new Map<string, Uint8Array>();
@@ -143,7 +145,7 @@ describe('demo page in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; .ci/run does this)`);
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; npm test's pretest step, scripts/test-prerequisites.mjs, does this)`);
     }
     outDir = await mkdtemp(join(tmpdir(), 'purevit-demo-'));
     const logger = createLogger('warn');
@@ -161,8 +163,9 @@ describe('demo page in Chromium', () => {
     e32 = (JSON.parse(await readFile(join(ROOT, 'models/fashion-eval/eval.json'), 'utf8')) as { max_abs_logit_diff_fp32_vs_fp64: number }).max_abs_logit_diff_fp32_vs_fp64;
     // The page gets logits and attention maps from one forward that returns the probabilities (eager
     // attention); fused attention rounds differently, so Node's pipelines run eager too.
-    classify = await pipeline('image-classification', MODEL, { attnImplementation: 'eager' });
-    attend = await pipeline('attention-map', MODEL);
+    plainEngine = await createEngine({ relaxedSimd: false });
+    classify = await pipeline('image-classification', MODEL, { attnImplementation: 'eager', engine: plainEngine });
+    attend = await pipeline('attention-map', MODEL, { engine: plainEngine });
     expect(classify.model.engine.describe()).toMatchObject({ backend: 'wasm', simd: 'plain' });
     for (const file of IMAGES) bytes.set(file, new Uint8Array(await readFile(file)));
     for (const file of IMAGES) node.set(file, await nodeResult(file));
@@ -172,6 +175,7 @@ describe('demo page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await plainEngine?.dispose();
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
@@ -274,7 +278,7 @@ describe('demo page in Chromium', () => {
   });
 
   it('loads another model folder from the model field (the timm twin: same scores, no attention map)', async () => {
-    const timm = await pipeline('image-classification', join(ROOT, 'models/fashion-vit-tiny-timm'));
+    const timm = await pipeline('image-classification', join(ROOT, 'models/fashion-vit-tiny-timm'), { engine: plainEngine });
     const page = await openPage('?simd=plain');
     await page.fill('#model-input', './models/fashion-vit-tiny-timm/');
     await page.click('#model-form button[type=submit]');
@@ -301,7 +305,7 @@ describe('demo page in Chromium', () => {
       browserTimes[name] = { ...summary(await page.evaluate(([i, r]) => window.__purevit!.time(i, r), [images, repeats] as const)), threads };
       await page.close();
     }
-    const engine = await DemoEngine.load(MODEL); // the page's engine, in Node (the default engine: wasm, plain SIMD)
+    const engine = await DemoEngine.load(MODEL); // the page's engine, in Node (the default engine: wasm, relaxed-SIMD FMA)
     const nodeTimes: number[] = [];
     for (let r = 0; r < warmUp + repeats; r++) {
       for (const f of FASHION) {

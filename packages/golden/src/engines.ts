@@ -1,7 +1,7 @@
 /**
  * The engines every golden case runs on, created once per process: the plain-TypeScript 'js' engine,
  * the 'wasm' engine on one thread and on every hardware thread (plain SIMD), and — where relaxed SIMD can
- * be enabled in this process (Node 20: the V8 flag, which this test tool sets; the library never does) —
+ * be enabled in this process (Node 20: V8's flag, which createEngine sets unless told `relaxedSimd: false`) —
  * the FMA kernels on every hardware thread.
  */
 

@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 /**
  * `npm run eval:fashion -- [--data <dir>] [--stride k] [--batch n]`: the default model on the
- * Fashion-MNIST test set (IDX files, Debian package dataset-fashion-mnist) against PyTorch's
- * predictions. Exits 1 when a disagreement is not explained by PyTorch's top-2 margin.
+ * Fashion-MNIST test set (gzipped IDX files, in the repository's models/fashion-eval/fashion-mnist) against
+ * PyTorch's predictions. Exits 1 when a disagreement is not explained by PyTorch's top-2 margin.
  */
 
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_DATA_DIR, evaluateFashion, formatFashionReport } from './fashion/eval.js';
+import path from 'node:path';
+import { FASHION_MNIST_DIR, evaluateFashion, formatFashionReport } from './fashion/eval.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 async function main(argv: string[]): Promise<number> {
-  let dataDir = process.env.FASHION_MNIST_DIR ?? DEFAULT_DATA_DIR;
+  let dataDir = process.env.FASHION_MNIST_DIR ?? path.join(REPO_ROOT, FASHION_MNIST_DIR);
   let stride = 1;
   let batchSize = 500;
   for (let i = 0; i < argv.length; i++) {

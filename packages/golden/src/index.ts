@@ -7,6 +7,6 @@ export { disposeGoldenEngines, goldenEngines, type GoldenEngine } from './engine
 export { engineKernels, kernelImplementations, type AttentionKernel, type KernelImplementation } from './kinds/kernel-implementations.js';
 export { MODEL_CLASSES, type CaseInputs, type LoadedModel, type ModelAdapter, type ModelOutputs } from './kinds/model-classes.js';
 export { formatResult, runCase, runGolden, type RunOptions, type RunSummary } from './runner.js';
-export { DATA_PACKAGE, DEFAULT_DATA_DIR, evaluateFashion, formatFashionReport, type Disagreement, type FashionEvalOptions, type FashionEvalReport } from './fashion/eval.js';
+export { FASHION_MNIST_DIR, evaluateFashion, formatFashionReport, type Disagreement, type FashionEvalOptions, type FashionEvalReport } from './fashion/eval.js';
 export { readIdx, type IdxArray } from './fashion/idx.js';
 export { runCli, type CliIo } from './cli.js';

@@ -5,6 +5,7 @@ export { DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode/limits.js';
 export type { ImageFormat } from './decode/sniff.js';
 export { applyOrientation } from './decode/orientation.js';
 export { encodePng } from './encode/png-encoder.js';
+export { gunzip, DEFAULT_MAX_GUNZIP_BYTES } from './decode/gunzip.js';
 export { loadImage, type ImageInput, type LoadImageOptions, type NdArrayLike, type PixelData } from './load-image.js';
 export { crop, pad, type Rgb } from './crop.js';
 export { resize, type ResizeOptions } from './resize/resize.js';

@@ -2,6 +2,7 @@
  * Creating engines, and the process-wide default engine that models use when they are given none.
  */
 
+import { enableRelaxedSimd } from '../parallel/platform.js';
 import { wasmSimdSupported } from '../wasm/kernel-module.js';
 import type { Engine, EngineOptions } from './engine.js';
 import { JsEngine } from './js-engine.js';
@@ -9,8 +10,8 @@ import { WasmEngine } from './wasm-engine.js';
 
 /**
  * An engine: `backend` 'wasm' (default where WebAssembly SIMD validates) or 'js'; `threads` (default: all
- * hardware threads where memory can be shared, else 1); `relaxedSimd` (default: where the JS engine
- * already validates it). `engine.describe()` tells what was actually obtained.
+ * hardware threads where memory can be shared, else 1); `relaxedSimd` (default: wherever the JS engine
+ * validates it, Node 20 included: V8's flag is set first). `engine.describe()` tells what was actually obtained.
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const backend = options.backend ?? (wasmSimdSupported() ? 'wasm' : 'js');
@@ -23,6 +24,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       return new JsEngine();
     case 'wasm':
       if (!wasmSimdSupported()) throw new Error('createEngine: this JavaScript engine does not run WebAssembly SIMD; use backend "js"');
+      // Node 20 validates relaxed SIMD only behind V8's flag: set it before the kernels compile, so library
+      // users get the FMA GEMM as the CLI does. `relaxedSimd: false` leaves V8's flags alone.
+      if (options.relaxedSimd !== false) await enableRelaxedSimd();
       return WasmEngine.create(options);
     default:
       throw new Error(`createEngine: unknown backend ${JSON.stringify(backend)}; expected "wasm" or "js"`);

@@ -29,9 +29,9 @@ export interface EngineOptions {
    */
   threads?: number;
   /**
-   * Use the relaxed-SIMD FMA GEMM ('wasm' only). Default: where this JS engine already validates relaxed
-   * SIMD (Chromium; Node 20 only after `enableRelaxedSimd()`). Results with and without FMA differ by
-   * float32 rounding only. `true` where it does not validate is an error.
+   * Use the relaxed-SIMD FMA GEMM ('wasm' only). Default: wherever this JS engine validates relaxed SIMD
+   * (Chromium, Node ≥ 22, Deno, Bun; Node 20 too: createEngine sets V8's flag first unless this is `false`).
+   * Results with and without FMA differ by float32 rounding only. `true` where it does not validate is an error.
    */
   relaxedSimd?: boolean;
 }

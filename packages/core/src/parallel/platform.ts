@@ -56,14 +56,21 @@ export async function hardwareConcurrency(): Promise<number> {
 }
 
 /**
- * Node 20 has WebAssembly relaxed-simd (hence the FMA GEMM, ≈ 1.5× faster) only behind a V8 flag. This sets
- * the flag for the whole process — opt-in, for applications and the CLI, before a backend is created —
- * and returns whether relaxed-simd now validates. Elsewhere (Node ≥ 22, browsers) it changes nothing.
+ * Node 20 has WebAssembly relaxed-simd (hence the FMA GEMM, ≈ 1.4× faster) only behind a V8 flag. This sets
+ * the flag for the whole process and returns whether relaxed-simd now validates; createEngine calls it
+ * before compiling its kernels unless `relaxedSimd: false`. Safe to set late: the flag only lets V8 accept
+ * the relaxed-simd opcodes when it decodes a module compiled afterwards (worker threads share the
+ * process's flags); it changes nothing for modules without them. Elsewhere (Node ≥ 22, Deno, browsers:
+ * already on) and where the runtime has no such flag, it changes nothing.
  */
 export async function enableRelaxedSimd(): Promise<boolean> {
   if (isNode() && !relaxedSimdSupported()) {
-    const v8 = await importNode<{ setFlagsFromString(flags: string): void }>('node:v8');
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    try {
+      const v8 = await importNode<{ setFlagsFromString?(flags: string): void }>('node:v8');
+      v8.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
+    } catch {
+      // A Node-like runtime without V8's flags: plain SIMD it is.
+    }
   }
   return relaxedSimdSupported();
 }

@@ -13,11 +13,11 @@ import { ViTForImageClassification } from '@purevit/models';
 import { IoFile } from '../io.js';
 import { readIdx } from './idx.js';
 
-export const DEFAULT_DATA_DIR = '/usr/share/datasets/fashion-mnist';
-export const DATA_PACKAGE = 'dataset-fashion-mnist';
+/** Where the repository keeps the Fashion-MNIST test set (gzipped IDX files), relative to its root. */
+export const FASHION_MNIST_DIR = 'models/fashion-eval/fashion-mnist';
 
 export interface FashionEvalOptions {
-  /** Folder with t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz). */
+  /** Folder with t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz) (default: the repository's FASHION_MNIST_DIR). */
   dataDir?: string;
   /** The repository root (models/fashion-vit-tiny, models/fashion-eval). */
   repoRoot: string;
@@ -60,13 +60,13 @@ export async function findIdx(dataDir: string, name: string): Promise<string> {
     if (await readFile(p).then(() => true, () => false)) return p;
   }
   throw new Error(
-    `Fashion-MNIST test set not found: ${path.join(dataDir, name)}(.gz) is missing; install the Debian package ${DATA_PACKAGE} ` +
-      `(apt-get install ${DATA_PACKAGE}) or pass the folder holding the IDX files`,
+    `Fashion-MNIST test set not found: ${path.join(dataDir, name)}(.gz) is missing; the repository ships it in ${FASHION_MNIST_DIR}, ` +
+      'or pass the folder holding the IDX files',
   );
 }
 
 export async function evaluateFashion(options: FashionEvalOptions): Promise<FashionEvalReport> {
-  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const dataDir = options.dataDir ?? path.join(options.repoRoot, FASHION_MNIST_DIR);
   const stride = options.stride ?? 1;
   const batchSize = options.batchSize ?? 500;
   const modelDir = path.join(options.repoRoot, 'models', 'fashion-vit-tiny');

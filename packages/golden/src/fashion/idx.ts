@@ -1,7 +1,7 @@
-/** The IDX format of (Fashion-)MNIST: big-endian magic + dimensions, then unsigned bytes; gzip accepted. */
+/** The IDX format of (Fashion-)MNIST: big-endian magic + dimensions, then unsigned bytes; gzip accepted (our own inflate). */
 
 import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { gunzip } from '@purevit/image';
 
 export interface IdxArray {
   shape: number[];
@@ -10,7 +10,7 @@ export interface IdxArray {
 
 export async function readIdx(path: string): Promise<IdxArray> {
   let bytes: Uint8Array = await readFile(path);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes);
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new Error(`${path} is not an IDX file (bad magic)`);
   if (bytes[2] !== 0x08) throw new Error(`${path}: IDX element type 0x${bytes[2].toString(16)} is not unsigned byte`);
   const rank = bytes[3];

@@ -3,7 +3,7 @@ import type { ModelRepo } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import { AutoConfig } from '../auto/auto-config.js';
 import type { AutoLoadOptions } from '../auto/registry.js';
-import { DEFAULT_MODEL } from './default-model.js';
+import { openDefaultModel } from './default-model.js';
 import type { PipelineOptions } from './pipeline-options.js';
 
 export interface PipelineParts {
@@ -20,7 +20,7 @@ export interface PipelineParts {
  */
 export async function loadPipelineParts(model: string | URL | undefined, options: PipelineOptions): Promise<PipelineParts> {
   const { batchSize: _batchSize, modelOptions, ...loadOptions } = options;
-  const repo = await openRepo(String(model ?? DEFAULT_MODEL.href), loadOptions);
+  const repo = model === undefined ? await openDefaultModel() : await openRepo(String(model), loadOptions);
   await AutoConfig.fromRepo(repo);
   const preprocessor = (await repo.exists('preprocessor_config.json')) ? await repo.readJson('preprocessor_config.json') : undefined;
   const processor = AutoImageProcessor.fromConfig(preprocessor, await repo.readJson('config.json'), repo.id);

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '@purevit/image';
 import { DEFAULT_MODEL, PIPELINE_TASKS, pipeline } from '@purevit/models';
-import { MODEL, samplePath, samples } from './fixtures.js';
+import { MODEL, ROOT, samplePath, samples } from './fixtures.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'purevit-pipeline-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -19,13 +19,17 @@ describe('pipeline()', () => {
     );
   });
 
-  it('defaults to the bundled fashion-vit-tiny, found next to the package', async () => {
+  it('defaults to the bundled fashion-vit-tiny, from its own package (@purevit/fashion-vit-tiny), not the repository\'s layout', async () => {
     expect(DEFAULT_MODEL.protocol).toBe('file:');
-    expect(DEFAULT_MODEL.href).toBe(pathToFileURL(`${MODEL}/`).href);
+    expect(DEFAULT_MODEL.href).toBe(pathToFileURL(`${ROOT}packages/fashion-vit-tiny/model/`).href);
     const classify = await pipeline('image-classification');
     expect(classify.task).toBe('image-classification');
     expect(classify.model.config.modelType).toBe('vit');
     expect(classify.model.config.numLabels).toBe(10);
+    // The same numbers as the repository's copy (models/fashion-vit-tiny), which the goldens check against PyTorch.
+    const fromFolder = await pipeline('image-classification', MODEL);
+    const path = samplePath((await samples())[0]);
+    expect(await classify(path, { topK: 10 })).toEqual(await fromFolder(path, { topK: 10 }));
   });
 
   it('takes paths, file: URLs, bytes (Buffer, Uint8Array, ArrayBuffer), Blobs and decoded pixels alike', async () => {
