@@ -1,8 +1,7 @@
 /**
  * What the kernel benchmark programs share: their command-line options, seeded random inputs, warm-up
- * then timed runs of a synchronous kernel, and the JSON report. (The CLI's `purevit bench` has its own
- * bench-stats.ts: it awaits every step, as models and engines are asynchronous; these programs time
- * synchronous kernels and add nothing inside the timed region.)
+ * then timed runs (of a synchronous function, or of engine ops up to `engine.flush()`), and the JSON report.
+ * (The CLI's `purevit bench` has its own bench-stats.ts.)
  */
 import { writeFileSync } from 'node:fs';
 
@@ -42,6 +41,23 @@ export function time(run: () => void, warmup: number, iterations: number): { med
   for (let i = 0; i < iterations; i++) {
     const t0 = performance.now();
     run();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], min: times[0] };
+}
+
+/** Like `time`, for a step that enqueues engine ops: each timed run ends when `flush()` resolves. */
+export async function timeOps(run: () => void, flush: () => Promise<void>, warmup: number, iterations: number): Promise<{ median: number; min: number }> {
+  for (let i = 0; i < warmup; i++) {
+    run();
+    await flush();
+  }
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    run();
+    await flush();
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);

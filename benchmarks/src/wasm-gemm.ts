@@ -1,29 +1,17 @@
 /**
- * GFLOP/s of the WebAssembly SIMD GEMM (packed B, register-tiled, emitted by our TypeScript) on ViT-B/16's
- * linear shapes, at 1 thread and over a worker pool, for one image (197 tokens) and a batch of 8 (1576
- * rows); the plain-TS `linear` of @purevit/core at 1 thread for comparison. Median of several timed runs
- * after warm-up; prints one JSON object (and writes it to --out FILE when given).
+ * GFLOP/s of op `linear` on the 'wasm' backend (the packed, register-tiled SIMD GEMM emitted by our
+ * TypeScript) on ViT-B/16's linear shapes, at each thread count, for one image (197 tokens) and a batch of 8
+ * (1576 rows); the 'js' backend's `linear` at 1 thread for comparison. Median of several timed runs after
+ * warm-up (each run ends when the engine has finished: flush); prints one JSON object (and writes it to
+ * --out FILE when given).
  *
  * Add --relaxed-simd to use the relaxed-simd FMA kernel on Node 20 (it sets the V8 flag).
  * Build and run: npx tsc -b benchmarks && node benchmarks/dist/wasm-gemm.js [--iters 15] [--warmup 5]
- *   [--threads 1,2] [--tiling mr,nr,kc,mc,unroll[,fma]] [--no-js] [--quick] [--epilogue] [--out file.json]
- * On Node 20, `node --experimental-wasm-relaxed-simd …` enables the relaxed-simd FMA kernel (default elsewhere).
+ *   [--threads 1,2] [--no-js] [--quick] [--epilogue] [--out file.json]
  */
 import { availableParallelism, cpus } from 'node:os';
-import { linear, prepareLinear } from '@purevit/core';
-// The fast backend is not re-exported from @purevit/core's entry point yet (see the integration notes in
-// packages/core/src/wasm/backend.ts): import the built modules directly.
-import { enableRelaxedSimd, parallelGemmSync, WorkerPool } from '../../packages/core/dist/parallel/index.js';
-import { preferredTiling, WasmBackend, WasmHeap, type GemmOptions, type GemmTiling, relaxedSimdSupported } from '../../packages/core/dist/wasm/index.js';
-import { arg, flag, random, report, round, time } from './stats.js';
-
-
-interface Shape {
-  name: string;
-  rows: number;
-  inFeatures: number;
-  outFeatures: number;
-}
+import { createEngine, enableRelaxedSimd, relaxedSimdSupported, type ActivationName, type Engine } from '@purevit/core';
+import { arg, flag, random, report, round, timeOps } from './stats.js';
 
 interface Result {
   kernel: string;
@@ -43,93 +31,55 @@ interface Result {
   gflops_best: number;
 }
 
-const VIT_B: Array<Omit<Shape, 'rows'>> = [
+const VIT_B = [
   { name: 'attn.proj 768→768', inFeatures: 768, outFeatures: 768 },
   { name: 'mlp.fc1 768→3072', inFeatures: 768, outFeatures: 3072 },
   { name: 'mlp.fc2 3072→768', inFeatures: 3072, outFeatures: 768 },
   { name: 'attn.qkv 768→2304', inFeatures: 768, outFeatures: 2304 },
 ];
 
-/** `mr,nr,kc,mc,unroll[,fma]` (fma = 1 for relaxed-simd multiply-add), else the backend's preferred tiling. */
-function parseTiling(text: string | undefined): GemmTiling {
-  if (!text) return preferredTiling();
-  const [mr, nr, kc, mc, unroll, fma] = text.split(',').map(Number);
-  return { mr, nr, kc, mc, unroll, fma: fma === 1 };
-}
-
 async function main(): Promise<void> {
   // Node 20 has relaxed-simd (the FMA kernel) only behind a V8 flag: --relaxed-simd sets it.
-  if (process.argv.includes('--relaxed-simd')) await enableRelaxedSimd();
+  const relaxed = process.argv.includes('--relaxed-simd') && (await enableRelaxedSimd());
   const iterations = Number(arg('iters') ?? 15);
   const warmup = Number(arg('warmup') ?? 5);
   const threadCounts = (arg('threads') ?? '1,2').split(',').map(Number);
-  const tiling = parseTiling(arg('tiling'));
-  const withJs = !flag('no-js');
-  const withEpilogue = flag('epilogue');
   const batches = flag('quick') ? [1] : [1, 8];
-
-  const heap = new WasmHeap();
-  const backend = WasmBackend.createSync({ heap, tiling });
-  const pools = new Map<number, WorkerPool>();
-  for (const t of threadCounts) if (t > 1) pools.set(t, await WorkerPool.create(backend, { threads: t }));
+  const engines: Array<[string, number, Engine]> = [];
+  for (const t of threadCounts) engines.push(['wasm-simd-gemm', t, await createEngine({ backend: 'wasm', threads: t, relaxedSimd: relaxed })]);
+  if (!flag('no-js')) engines.push(['js-linear', 1, await createEngine({ backend: 'js' })]);
+  const epilogues: Array<[string, ActivationName | undefined]> = [['bias', undefined]];
+  if (flag('epilogue')) epilogues.push(['bias+geluErf', 'gelu']);
 
   const results: Result[] = [];
   for (const batch of batches) {
     for (const s of VIT_B) {
-      const shape: Shape = { ...s, rows: 197 * batch };
-      const { rows, inFeatures: k, outFeatures: n } = shape;
+      const rows = 197 * batch, k = s.inFeatures, n = s.outFeatures;
       const gflop = (2 * rows * k * n) / 1e9;
-      const weight = random(n * k, 7);
-      const bias = random(n, 8);
-      // Operands live in the heap, as a model's run state and packed weights would.
-      const x = random(rows * k, 9, heap.allocFloat32(rows * k));
-      const out = heap.allocFloat32(rows * n);
-      const packed = backend.packWeight(weight, n, k);
-      const epilogues: Array<[string, GemmOptions]> = [['none', {}]];
-      if (withEpilogue) {
-        const heapBias = heap.allocFloat32(n);
-        heapBias.set(bias);
-        epilogues.push(['bias+geluErf', { bias: heapBias, activation: 'geluErf' }]);
-      }
-      const record = (kernel: string, threads: number, epilogue: string, t: { median: number; min: number }): void => {
-        const r: Result = {
-          kernel, shape: shape.name, rows, in_features: k, out_features: n, threads, epilogue,
-          gflop_per_call: gflop, warmup, iterations,
-          ms_median: round(t.median), ms_min: round(t.min),
-          gflops: round(gflop / (t.median / 1e3)), gflops_best: round(gflop / (t.min / 1e3)),
-        };
-        results.push(r);
-        process.stderr.write(`${kernel} ${shape.name} rows=${rows} threads=${threads} ${epilogue}: ${r.ms_median} ms, ${r.gflops} GFLOP/s\n`);
-      };
-      for (const [epiName, options] of epilogues) {
-        for (const threads of threadCounts) {
-          const pool = pools.get(threads);
-          const run = pool ? () => parallelGemmSync(pool, x, rows, packed, out, options) : () => backend.gemm(x, rows, packed, out, options);
-          record('wasm-simd-gemm', threads, epiName, time(run, warmup, iterations));
+      for (const [kernel, threads, engine] of engines) {
+        if (kernel === 'js-linear' && batch > 1) continue;
+        // Operands in engine memory, as a model's run state and packed weights are.
+        const arena = engine.createArena();
+        const x = arena.upload(random(rows * k, 9));
+        const out = arena.alloc(rows * n);
+        const weight = arena.prepareLinear(random(n * k, 7), random(n, 8), n, k);
+        for (const [epilogue, activation] of epilogues) {
+          const slow = kernel === 'js-linear';
+          const [w, it] = slow ? [1, Math.max(3, Math.floor(iterations / 3))] : [warmup, iterations];
+          const t = await timeOps(() => engine.ops.linear({ x, rows, weight, out, activation }), () => engine.flush(), w, it);
+          const r: Result = {
+            kernel, shape: s.name, rows, in_features: k, out_features: n, threads, epilogue, gflop_per_call: gflop, warmup: w, iterations: it,
+            ms_median: round(t.median), ms_min: round(t.min), gflops: round(gflop / (t.median / 1e3)), gflops_best: round(gflop / (t.min / 1e3)),
+          };
+          results.push(r);
+          process.stderr.write(`${kernel} ${s.name} rows=${rows} threads=${threads} ${epilogue}: ${r.ms_median} ms, ${r.gflops} GFLOP/s\n`);
         }
+        arena.dispose();
       }
-      if (withJs && batch === 1) {
-        const layer = prepareLinear(weight, null, n, k);
-        const jsOut = new Float32Array(rows * n);
-        record('js-linear', 1, 'none', time(() => linear(x, rows, layer, jsOut), 1, Math.max(3, Math.floor(iterations / 3))));
-      }
-      backend.freePacked(packed);
-      heap.freeArray(x);
-      heap.freeArray(out);
     }
   }
-  for (const pool of pools.values()) await pool.terminate();
-
-  const summary = {
-    benchmark: 'wasm-gemm',
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: availableParallelism(),
-    relaxed_simd: relaxedSimdSupported(),
-    tiling,
-    results,
-  };
-  report(summary);
+  for (const [, , engine] of engines) await engine.dispose();
+  report({ benchmark: 'wasm-gemm', node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), relaxed_simd: relaxed || relaxedSimdSupported(), results });
 }
 
 await main();

@@ -4,7 +4,7 @@ export { IoFile } from './io.js';
 export { judge, skip, type CaseOutcome, type CaseResult, type CaseStatus, type KindRunner, type VariantResult } from './outcome.js';
 export { KIND_RUNNERS, kindRunner } from './kinds/index.js';
 export { disposeGoldenEngines, goldenEngines, type GoldenEngine } from './engines.js';
-export { engineKernels, kernelImplementations, type AttentionKernel, type KernelImplementation } from './kinds/kernel-implementations.js';
+export { engineKernels, kernelImplementations, type OpCall, type Place, type Program, type KernelImplementation } from './kinds/kernel-implementations.js';
 export { MODEL_CLASSES, type CaseInputs, type LoadedModel, type ModelAdapter, type ModelOutputs } from './kinds/model-classes.js';
 export { formatResult, runCase, runGolden, type RunOptions, type RunSummary } from './runner.js';
 export { FASHION_MNIST_DIR, evaluateFashion, formatFashionReport, type Disagreement, type FashionEvalOptions, type FashionEvalReport } from './fashion/eval.js';

@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BACKEND_NAMES } from '@purevit/core';
 import { discoverCases, formatResult, goldenEngines, runGolden, type RunSummary } from '../src/index.js';
 
 const GOLDEN = fileURLToPath(new URL('../../../golden/', import.meta.url));
 /** Engines golden model cases run on: the TypeScript kernels, and the WASM ones (plain SIMD, and FMA: Node 20 enables it by flag in this process). */
-const MODEL_ENGINES = ['js', 'wasm', 'wasm-fma'];
+const MODEL_ENGINES = ['wasm', 'wasm-fma', 'js'];
 const variantLabels = (impls: readonly string[]): string[] => MODEL_ENGINES.flatMap((e) => impls.map((i) => `${e}/${i}`));
 
 describe('the golden fixtures in golden/', () => {
@@ -53,15 +54,15 @@ describe('the golden fixtures in golden/', () => {
     }
   });
 
-  it('runs every kernel case against every kernel implementation: the references and every engine (WASM on 1 and 2 threads, plain and FMA)', async () => {
+  it('runs every kernel case against the references and every engine of the backend registry (WASM on 1 and 2 threads, plain and FMA)', async () => {
     const kernels = summary.results.find((r) => r.kind === 'kernel');
     expect(kernels?.status).toBe('pass');
-    expect(kernels?.variants.map((v) => v.label)).toEqual(['reference', 'js', 'wasm-1t', 'wasm', 'wasm-fma']);
+    expect(kernels?.variants.map((v) => v.label)).toEqual(['reference', ...BACKEND_NAMES.flatMap((b) => (b === 'wasm' ? ['wasm', 'wasm-1t', 'wasm-fma'] : [b]))]);
     expect((await goldenEngines()).map((e) => [e.label, e.engine.describe()])).toEqual([
-      ['js', { backend: 'js', simd: null, threads: 1, sharedMemory: true }],
-      ['wasm-1t', { backend: 'wasm', simd: 'plain', threads: 1, sharedMemory: true }],
       ['wasm', { backend: 'wasm', simd: 'plain', threads: availableParallelism(), sharedMemory: true }],
+      ['wasm-1t', { backend: 'wasm', simd: 'plain', threads: 1, sharedMemory: true }],
       ['wasm-fma', { backend: 'wasm', simd: 'relaxed', threads: availableParallelism(), sharedMemory: true }],
+      ['js', { backend: 'js', simd: null, threads: 1, sharedMemory: true }],
     ]);
     // 41 torch.nn.functional ops; attention runs as several variants, patch convs through patchEmbed too.
     for (const v of kernels!.variants) expect(v.comparisons.length, v.label).toBeGreaterThanOrEqual(41);

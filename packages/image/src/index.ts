@@ -37,7 +37,6 @@ export {
   type BitImageProcessorOptions,
 } from './processors/bit-image-processor.js';
 export { TimmWrapperImageProcessor, type TimmSizeDict, type TimmWrapperImageProcessorOptions } from './processors/timm-image-processor.js';
-export { AutoImageProcessor, type AnyImageProcessor } from './processors/auto-image-processor.js';
 export {
   resolveDataConfig,
   IMAGENET_DEFAULT_MEAN,
@@ -52,3 +51,4 @@ export {
 } from './processors/timm-data-config.js';
 export { TimmEvalTransform, timmPixelValues, type TimmGeometry, type TimmResizeStep } from './processors/timm-transforms.js';
 export type { ImageBatchInput } from './processors/image-inputs.js';
+export type { AnyImageProcessor } from './processors/any-image-processor.js';

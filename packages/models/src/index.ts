@@ -11,8 +11,8 @@ export { ViTMAEConfig } from './models/vit-mae/vit-mae-config.js';
 export { ViTMSNConfig } from './models/vit-msn/vit-msn-config.js';
 
 // Layers (shared by every ViT-style family)
-export { Linear, concatLinears, readLinear, type LinearWeights } from './layers/linear.js';
-export { LayerNorm } from './layers/layer-norm.js';
+export { Linear, concatLinears, readLinear, type LinearForward, type LinearWeights } from './layers/linear.js';
+export { LayerNorm, type LayerNormLayout } from './layers/layer-norm.js';
 export { Attention, type AttentionImplementation, type AttentionOptions, type AttentionScratch, type QkNorm } from './layers/attention.js';
 export { Mlp, activationName } from './layers/mlp.js';
 export { blockScratch, blockScratchLengths, type BlockScratch } from './layers/block-scratch.js';
@@ -22,20 +22,26 @@ export { PatchEmbed } from './layers/patch-embed.js';
 export { LayerScale } from './layers/layer-scale.js';
 export { Conv2d, type Conv2dForwardOptions, type Conv2dSpec, type FeatureMap } from './layers/conv2d.js';
 export { BATCH_NORM_EPS, readBatchNorm, type BatchNormParams } from './layers/batch-norm.js';
-export { avgPool2dNhwc, maxPool2dNhwc, pool2dNhwcShape, type Pool2dSpec } from './layers/pool-nhwc.js';
-export { GLOBAL_POOL_2D_TYPES, poolFeatureMultiplier, selectAdaptivePool2d, type GlobalPool2dType, type NchwMap } from './layers/select-adaptive-pool2d.js';
+export { GLOBAL_POOL_2D_TYPES, poolFeatureMultiplier, selectAdaptivePool2d, type GlobalPool2dType } from './layers/select-adaptive-pool2d.js';
+export { resamplePosEmbed } from './layers/pos-embed.js';
 
 // Models
 export type { BaseModelOutputWithPooling, ImageClassifierOutput, LoadReport, MaskedImageModelingOutput } from './models/model-outputs.js';
 export type { LoadOptions } from './models/load-options.js';
 export { openArena } from './models/model-arena.js';
-export { runTransformer, type TransformerRun, type TransformerRunResult } from './models/transformer-run.js';
+export { runTransformer, type TransformerRun } from './models/transformer-run.js';
+export {
+  featureOrder, featureTakeIndices, outputFormat,
+  type ForwardContract, type ForwardHeadOptions, type ForwardIntermediatesOptions, type ForwardIntermediatesOutput,
+} from './models/forward-contract.js';
+export { ForwardOutputs, withOutputs, type DeviceTensor } from './models/forward-outputs.js';
+export { tokenIntermediates } from './models/token-intermediates.js';
 export type { BoolMask } from './models/tensor-utils.js';
 export { adaptViTCheckpoint } from './models/vit/vit-checkpoint.js';
-export { ViTEmbeddings } from './models/vit/vit-embeddings.js';
+export { ViTEmbeddings, type EmbeddingBuffers } from './models/vit/vit-embeddings.js';
 export { loadViTEncoder, loadViTLayer } from './models/vit/vit-encoder.js';
 export {
-  ViTModel, type ForwardHeadOptions, type ForwardIntermediatesOptions, type ForwardIntermediatesOutput, type ViTModelInputs, type ViTModelLoadOptions,
+  ViTModel, selectTokenDevice, type EncodeRequest, type Encoded, type ViTForwardIntermediatesOptions, type ViTModelInputs, type ViTModelLoadOptions,
 } from './models/vit/vit-model.js';
 export { ViTPooler } from './models/vit/vit-pooler.js';
 export { ViTForImageClassification, type ViTForImageClassificationInputs, type ViTForImageClassificationLoadOptions } from './models/vit/vit-for-image-classification.js';
@@ -54,9 +60,7 @@ export { ARCHITECTURE_TABLE } from './models/timm/architecture-table.js';
 export { resolveArchitecture, supportedArchitectures, type TimmArchitecture, type TimmFamily } from './models/timm/architectures.js';
 export { parseTimmViTArgs, TIMM_ACTIVATIONS, type TimmViTArgs, type VitGlobalPool } from './models/timm/timm-vit-args.js';
 export { parseTimmResNetArgs, type ResNetBlockType, type ResNetStemType, type TimmResNetArgs } from './models/timm/timm-resnet-args.js';
-export {
-  featureTakeIndices, type TimmForwardHeadOptions, type TimmForwardIntermediatesOptions, type TimmForwardIntermediatesOutput, type TimmModel,
-} from './models/timm/timm-model.js';
+export type { TimmForwardHeadOptions, TimmForwardIntermediatesOptions, TimmForwardIntermediatesOutput, TimmModel } from './models/timm/timm-model.js';
 export { resampleAbsPosEmbed } from './models/timm/timm-pos-embed.js';
 export { TimmVisionTransformer } from './models/timm/timm-vit.js';
 export { Downsample, ResNetBlock, ResNetStem } from './models/timm/resnet-blocks.js';
@@ -71,9 +75,14 @@ export { TIMM_WRAPPER_FAMILY } from './models/timm/timm-family.js';
 export { AutoConfig } from './auto/auto-config.js';
 export { AutoModel, AutoModelForImageClassification, AutoModelForMaskedImageModeling } from './auto/auto-model.js';
 export {
-  MODEL_FAMILIES, PENDING_MODEL_TYPES, familyFor, resolveModelType,
-  type AutoLoadOptions, type AutoTask, type ModelFamily, type TaskClass, type TaskModels,
+  MODEL_FAMILIES, PENDING_FAMILIES, PENDING_MODEL_TYPES, familyFor, imageProcessorClasses, imageProcessorFor, resolveModelType,
+  type AutoLoadOptions, type AutoTask, type ModelFamily, type PendingFamily, type TaskClass, type TaskModels,
 } from './auto/registry.js';
+export { AutoImageProcessor } from './auto/auto-image-processor.js';
+export {
+  BEIT_IMAGE_PROCESSOR, BIT_IMAGE_PROCESSOR, DEIT_IMAGE_PROCESSOR, TIMM_WRAPPER_IMAGE_PROCESSOR, VIT_HYBRID_IMAGE_PROCESSOR, VIT_IMAGE_PROCESSOR,
+  type AnyImageProcessor, type ImageProcessorClass,
+} from './auto/image-processors.js';
 
 // Pipelines
 export { pipeline, PIPELINE_TASKS, type PipelineTask, type Pipelines } from './pipelines/pipeline.js';

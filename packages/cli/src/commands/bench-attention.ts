@@ -5,7 +5,7 @@
  * time, GFLOP/s, and each implementation's own peak memory.
  */
 
-import type { AttentionIO, AttentionShape } from '@purevit/core';
+
 import { openEngine, type BenchBackend, type BenchSimd } from './bench-engine.js';
 import { MB, MemorySampler, formatTable, round, timeSteps } from './bench-stats.js';
 
@@ -70,22 +70,27 @@ export async function runAttentionConfig(config: AttentionBenchConfig): Promise<
   const { engine, arena } = bench;
   try {
     const width = heads * headDim;
-    const qkv = arena.alloc(tokens * 3 * width); // [tokens, 3·width]  q | k | v, as the fused projection writes them
+    const values = new Float32Array(tokens * 3 * width); // [tokens, 3·width]  q | k | v, as the fused projection writes them
     let s = 12345;
-    for (let i = 0; i < qkv.length; i++) {
+    for (let i = 0; i < values.length; i++) {
       s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      qkv[i] = (s / 2 ** 32 - 0.5) * 4;
+      values[i] = (s / 2 ** 32 - 0.5) * 4;
     }
+    const qkv = arena.upload(values);
     const out = arena.alloc(tokens * width); // [tokens, width]
-    const io: AttentionIO = {
-      q: qkv, qOffset: 0, qRowStride: 3 * width, k: qkv, kOffset: width, kRowStride: 3 * width,
-      v: qkv, vOffset: 2 * width, vRowStride: 3 * width, out, outRowStride: width,
+    const args = {
+      q: qkv, ldq: 3 * width, k: qkv.view(width), ldk: 3 * width, v: qkv.view(2 * width), ldv: 3 * width, out, ldo: width,
+      batch: 1, heads, queryLen: tokens, keyLen: tokens, headDim,
     };
-    const shape: AttentionShape = { batch: 1, heads, queryLen: tokens, keyLen: tokens, headDim };
     const memory = new MemorySampler();
     memory.sample();
     const rssBefore = process.memoryUsage().rss;
-    const run = config.impl === 'eager' ? () => engine.attentionEager(io, shape) : () => engine.attentionFused(io, shape);
+    // Each step enqueues the op and waits for it (flush): the time of the computation, not of the call.
+    const run = async (): Promise<void> => {
+      if (config.impl === 'eager') engine.ops.attentionEager(args);
+      else engine.ops.attentionFused(args);
+      await engine.flush();
+    };
     const timing = await timeSteps(run, config.warmup, config.iterations, () => memory.sample());
     const peak = memory.peak();
     const gflop = attentionGflop(tokens, heads, headDim);
@@ -108,7 +113,7 @@ export async function runAttentionConfig(config: AttentionBenchConfig): Promise<
       peak_rss_mb: round(peak.peak_rss_bytes / MB, 1),
       peak_rss_delta_mb: round(Math.max(0, peak.peak_rss_bytes - rssBefore) / MB, 1),
       peak_array_buffers_mb: round(peak.peak_array_buffers_bytes / MB, 1),
-      out_sum: round(out.reduce((a, b) => a + b, 0), 3),
+      out_sum: round((await engine.read(out)).reduce((a, b) => a + b, 0), 3),
     };
   } finally {
     await bench.dispose();

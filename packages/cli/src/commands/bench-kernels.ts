@@ -4,7 +4,7 @@
  * the naive reference once, for scale.
  */
 
-import { linearReference } from '@purevit/core';
+import { runReference, torchGemmWeight } from '@purevit/core';
 import { openEngine, type BenchBackend, type BenchSimd } from './bench-engine.js';
 import { formatTable, round, timeSteps } from './bench-stats.js';
 
@@ -80,7 +80,8 @@ export async function runKernelsConfig(config: KernelsBenchConfig): Promise<Kern
       for (const shape of shapes) {
         const { inFeatures: k, outFeatures: n } = shape;
         const gflop = (2 * rows * k * n) / 1e9;
-        const x = random(arena.alloc(rows * k), 1); // [rows, in], in engine memory as a model's activations
+        const xHost = random(new Float32Array(rows * k), 1); // [rows, in]
+        const x = arena.upload(xHost); // in engine memory, as a model's activations
         const weight = random(new Float32Array(n * k), 2); // [out, in], torch layout
         const bias = random(new Float32Array(n), 3); // [out]
         const out = arena.alloc(rows * n); // [rows, out]
@@ -96,10 +97,16 @@ export async function runKernelsConfig(config: KernelsBenchConfig): Promise<Kern
             gflops: round(gflop / (t.median / 1000)), gflops_best: round(gflop / (t.min / 1000)),
           });
         };
-        record('linear', warmup, await timeSteps(() => engine.linear(x, rows, layer, out), warmup, iterations), iterations);
+        // Each step enqueues the op and waits for it (flush): the time of the computation, not of the call.
+        const step = async (): Promise<void> => {
+          engine.ops.linear({ x, rows, weight: layer, out });
+          await engine.flush();
+        };
+        record('linear', warmup, await timeSteps(step, warmup, iterations), iterations);
         if (d.backend === 'js' && d.threads === 1 && shape.name === 'attn.proj') {
-          // The naive triple loop, once: what the packed kernel is measured against.
-          record('linearReference', 0, await timeSteps(() => linearReference(x, rows, weight, bias, n, k, out), 0, 1), 1);
+          // The naive triple loop (the op's reference), once: what the packed kernel is measured against.
+          const reference = { x: xHost, rows, weight: torchGemmWeight(weight, bias, n, k), out: new Float32Array(rows * n) };
+          record('linearReference', 0, await timeSteps(() => runReference('linear', reference), 0, 1), 1);
         }
       }
     }

@@ -2,35 +2,25 @@
  * Creating engines, and the process-wide default engine that models use when they are given none.
  */
 
-import { enableRelaxedSimd } from '../parallel/platform.js';
-import { wasmSimdSupported } from '../wasm/kernel-module.js';
+import { BACKEND_NAMES, BACKENDS, type BackendName } from '../backends/index.js';
+import { BackendEngine } from './backend-engine.js';
 import type { Engine, EngineOptions } from './engine.js';
-import { JsEngine } from './js-engine.js';
-import { WasmEngine } from './wasm-engine.js';
 
 /**
- * An engine: `backend` 'wasm' (default where WebAssembly SIMD validates) or 'js'; `threads` (default: all
- * hardware threads where memory can be shared, else 1); `relaxedSimd` (default: wherever the JS engine
- * validates it, Node 20 included: V8's flag is set first). `engine.describe()` tells what was actually obtained.
+ * An engine on `backend` (default: the first of BACKEND_NAMES this JavaScript engine runs); `threads` and
+ * `relaxedSimd` as EngineOptions says. `engine.describe()` tells what was actually obtained.
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const backend = options.backend ?? (wasmSimdSupported() ? 'wasm' : 'js');
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new RangeError(`createEngine: threads must be a positive integer, got ${JSON.stringify(options.threads)}`);
   }
-  switch (backend) {
-    case 'js':
-      if (options.relaxedSimd) throw new Error('createEngine: relaxedSimd applies to the "wasm" backend only');
-      return new JsEngine();
-    case 'wasm':
-      if (!wasmSimdSupported()) throw new Error('createEngine: this JavaScript engine does not run WebAssembly SIMD; use backend "js"');
-      // Node 20 validates relaxed SIMD only behind V8's flag: set it before the kernels compile, so library
-      // users get the FMA GEMM as the CLI does. `relaxedSimd: false` leaves V8's flags alone.
-      if (options.relaxedSimd !== false) await enableRelaxedSimd();
-      return WasmEngine.create(options);
-    default:
-      throw new Error(`createEngine: unknown backend ${JSON.stringify(backend)}; expected "wasm" or "js"`);
+  const name = options.backend ?? BACKEND_NAMES.find((b) => BACKENDS[b].available());
+  if (name === undefined) throw new Error('createEngine: no backend runs in this JavaScript engine');
+  if (!Object.prototype.hasOwnProperty.call(BACKENDS, name)) {
+    throw new Error(`createEngine: unknown backend ${JSON.stringify(name)}; expected ${BACKEND_NAMES.map((b) => JSON.stringify(b)).join(' or ')}`);
   }
+  const factory = BACKENDS[name as BackendName];
+  return new BackendEngine(name, await factory.create(options));
 }
 
 let defaultEngine: Promise<Engine> | null = null;

@@ -1,35 +1,34 @@
 /**
- * The compute engine: where a model's weights and activations live and which kernels run on them.
- * Two backends implement it: 'wasm' (the WebAssembly SIMD kernels over one heap, split over a worker pool
- * where memory can be shared) and 'js' (the plain TypeScript kernels, the reference fast path, on this
- * thread). Models take an engine at load (`{ engine }`) and `await` its kernels in their forward, so the
- * same model code runs on either backend, in Node and in browsers (where the async kernels never block
- * the page).
+ * The compute engine: where a model's weights and activations live and which backend runs the ops on them.
+ * Models take an engine at load (`{ engine }`) and call its ops in their forward; the same model code runs
+ * on every backend, in Node and in browsers.
  *
- * Memory: an `Arena` is one model's share of the engine's memory (packed weights, parameters, run state),
- * freed together by `arena.dispose()`. Kernels accept any Float32Array; arrays that live in the engine's
- * memory (allocated through an arena) are used in place, others are copied in and out.
+ * Ops enqueue. `engine.ops.layerNorm({ ... })` checks its arguments at once (a RangeError / TypeError naming
+ * the op and the argument) and queues the work; the call returning means nothing about the numbers. They
+ * are there when `await engine.read(array)` (a Float32Array copy) or `await engine.flush()` resolves; an
+ * error while executing rejects that read / flush, and the engine goes on serving. CPU backends may run the
+ * work inside the call, as long as this contract holds.
+ *
+ * Memory: an `Arena` is one model's share of the engine's memory (packed weights, parameters, activations),
+ * freed together by `arena.dispose()`. Arrays are device arrays (handles, see device-array.ts).
  */
 
-import type { ActivationName } from '../kernels/activation-name.js';
-import type { AttentionEagerOptions, AttentionIO, AttentionShape } from '../kernels/attention-io.js';
-import type { Conv2dOptions } from '../kernels/output-shapes.js';
-
-export type BackendName = 'wasm' | 'js';
-
-/** The backend names, preferred first. */
-export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'js'];
+import type { BackendName } from '../backends/index.js';
+import type { OpArgs } from '../ops/index.js';
+import type { Conv2dOptions, ConvWeight } from '../ops/conv2d.js';
+import type { GemmWeight } from '../ops/linear.js';
+import type { DeviceArray } from './device-array.js';
 
 export interface EngineOptions {
-  /** Default: 'wasm' where WebAssembly SIMD validates, else 'js'. */
+  /** Default: the first of BACKEND_NAMES this JavaScript engine runs ('wasm' where WebAssembly SIMD validates, else 'js'). */
   backend?: BackendName;
   /**
-   * Threads, the calling one included. Default: every hardware thread where memory can be shared with
-   * workers (Node, cross-origin isolated pages), else 1. The 'js' backend always runs on one thread.
+   * Threads, the calling one included ('wasm'). Default: every hardware thread where memory can be shared
+   * with workers (Node, cross-origin isolated pages), else 1. The 'js' backend runs on one.
    */
   threads?: number;
   /**
-   * Use the relaxed-SIMD FMA GEMM ('wasm' only). Default: wherever this JS engine validates relaxed SIMD
+   * The relaxed-SIMD FMA GEMM ('wasm' only). Default: wherever this JavaScript engine validates relaxed SIMD
    * (Chromium, Node ≥ 22, Deno, Bun; Node 20 too: createEngine sets V8's flag first unless this is `false`).
    * Results with and without FMA differ by float32 rounding only. `true` where it does not validate is an error.
    */
@@ -38,56 +37,27 @@ export interface EngineOptions {
 
 export interface EngineDescription {
   backend: BackendName;
-  /** The WASM GEMM: 'relaxed' (FMA), 'plain' (SIMD128 mul + add); null for 'js'. */
+  /** The WASM GEMM: 'relaxed' (FMA), 'plain' (SIMD128 mul + add); null for other backends. */
   simd: 'relaxed' | 'plain' | null;
-  /** Threads the kernels actually use (calling thread + workers). */
+  /** Threads the ops use (calling thread + workers). */
   threads: number;
   /** Whether the engine's memory is shared with workers (SharedArrayBuffer). */
   sharedMemory: boolean;
 }
 
-/** What a linear kernel does after the product: `+ bias` (always, when prepared with one), the activation, then `+ residual`. */
-export interface LinearOptions {
-  activation?: ActivationName;
-  /** [rows, outFeatures] (row stride `ldr`); may be `out` itself. */
-  residual?: Float32Array | null;
-  /** Row strides in elements (default inFeatures for x, outFeatures for out and residual). */
-  ldx?: number;
-  ldo?: number;
-  ldr?: number;
-}
+/** A linear layer's weight packed by an arena for its engine (see ops/linear.ts). */
+export type PreparedLinear = GemmWeight<DeviceArray>;
+/** A convolution's weight packed by an arena for its engine (see ops/conv2d.ts). */
+export type PreparedConv2d = ConvWeight<DeviceArray>;
 
-/** A linear layer's weight, packed once by an arena for its engine's GEMM. */
-export interface PreparedLinear {
-  readonly kind: 'linear';
-  readonly outFeatures: number;
-  readonly inFeatures: number;
-}
-
-/** A conv2d's weight, reordered to channels-last ([out, kh, kw, in / groups] per group) and packed. */
-export interface PreparedConv2d {
-  readonly kind: 'conv2d';
-  readonly outChannels: number;
-  readonly inChannels: number;
-  readonly kernel: readonly [number, number];
-  readonly stride: readonly [number, number];
-  readonly padding: readonly [number, number];
-  readonly dilation: readonly [number, number];
-  readonly groups: number;
-}
-
-/** A patch embedding (conv with kernel = stride = patch, no padding) as one packed linear over patches. */
-export interface PreparedPatchEmbed {
-  readonly kind: 'patchEmbed';
-  readonly dim: number;
-  readonly channels: number;
-  readonly patch: readonly [number, number];
-}
+/** The engine's ops, one per registered op (ops/index.ts): each checks its arguments and enqueues. */
+export type EngineOps = { readonly [K in keyof OpArgs<DeviceArray>]: (args: OpArgs<DeviceArray>[K]) => void };
 
 export interface ArenaOptions {
   /**
-   * About how many bytes the arena will hold (weights + run state). An unshared WASM heap cannot grow, so
-   * the engine makes sure this much is free (a heap of its own for the arena if needed); elsewhere a hint.
+   * About how many bytes the arena will hold (weights + run state). An unshared WebAssembly heap cannot
+   * grow, so the engine makes sure this much is free (a heap of its own for the arena if needed); elsewhere
+   * a hint.
    */
   bytes?: number;
 }
@@ -95,70 +65,43 @@ export interface ArenaOptions {
 /** One model's share of engine memory: everything allocated here is freed by `dispose()`. */
 export interface Arena {
   readonly engine: Engine;
-  /** `length` zeroed floats in engine memory. Throws HeapExhaustedError when an unshared heap is full. */
-  alloc(length: number): Float32Array;
-  /** Like `alloc`, or null when the memory cannot hold it (so callers can fall back to smaller batches). */
-  tryAlloc(length: number): Float32Array | null;
-  /** A copy of `values` in engine memory (parameters such as LayerNorm weights). */
-  copy(values: Float32Array): Float32Array;
-  /** Frees an array from `alloc` / `copy` before the arena is disposed. */
-  free(array: Float32Array): void;
-  /** Packs a torch-layout weight [outFeatures, inFeatures] and its bias. The inputs are not kept. */
+  /** `length` zeros in engine memory. Throws HeapExhaustedError when the memory cannot hold them. */
+  alloc(length: number): DeviceArray;
+  /**
+   * Like `alloc`, or null when the memory cannot hold it (callers then run smaller batches). Asynchronous:
+   * some devices report a failed allocation only later.
+   */
+  tryAlloc(length: number): Promise<DeviceArray | null>;
+  /** A copy of `values` in engine memory (parameters, inputs). */
+  upload(values: Float32Array): DeviceArray;
+  /** Frees an array from `alloc` / `tryAlloc` / `upload` (not a view) before the arena is disposed. */
+  free(array: DeviceArray): void;
+  /** Packs a torch-layout weight [outFeatures, inFeatures] and its bias for op `linear`. The inputs are not kept. */
   prepareLinear(weight: Float32Array, bias: Float32Array | null, outFeatures: number, inFeatures: number): PreparedLinear;
-  /** Packs a torch conv weight [out, in / groups, kh, kw] (and bias [out]) for `conv2dNhwc`. */
+  /** Packs a torch conv weight [out, in / groups, kh, kw] (and bias [out]) for op `conv2d`. */
   prepareConv2d(weight: Float32Array, wShape: readonly number[], bias: Float32Array | null, options?: Conv2dOptions): PreparedConv2d;
-  /** Packs a patch-embedding conv weight [dim, channels, ph, pw] (and bias [dim]). */
-  preparePatchEmbed(weight: Float32Array, bias: Float32Array | null, dim: number, channels: number, patch: readonly [number, number]): PreparedPatchEmbed;
   /** Bytes of engine memory the arena holds now. */
   readonly bytes: number;
   /** Frees everything the arena holds; its arrays and prepared weights must not be used afterwards. */
   dispose(): void;
 }
 
-export interface PatchEmbedOptions {
-  /** Token (b, p) goes to out[(b·tokenStride + tokenOffset + p)·dim …] (room for prefix tokens). Default gh·gw and 0. */
-  tokenStride?: number;
-  tokenOffset?: number;
-  /** [batch·gh·gw, channels·ph·pw] floats of engine memory for the gathered patches (else a temporary block). */
-  scratch?: Float32Array;
-}
-
-export interface Conv2dNhwcOptions {
-  activation?: ActivationName;
-  /** [n, oh, ow, out] added after the activation (may be `out` itself). */
-  residual?: Float32Array | null;
-  /** im2row rows (`im2rowLength` floats) in engine memory (else a temporary block; pointwise convs need none). */
-  scratch?: Float32Array;
-}
-
-/**
- * The kernels, all asynchronous (a browser page awaits its workers; Node may block on them inside).
- * Shapes and semantics are those of core's synchronous kernels (docs/ARCHITECTURE.md).
- */
 export interface Engine {
   readonly backend: BackendName;
   describe(): EngineDescription;
+  /** The ops (ops/index.ts), e.g. `engine.ops.linear({ x, rows, weight, out })`: checked, then enqueued. */
+  readonly ops: EngineOps;
   createArena(options?: ArenaOptions): Arena;
-
-  /** out[rows, out] = x[rows, in] · Wᵀ + b, then the activation, then `+ residual`. `out` must not overlap `x`. */
-  linear(x: Float32Array, rows: number, layer: PreparedLinear, out: Float32Array, options?: LinearOptions): Promise<void>;
-  /** Affine layer norm over the last axis (weight / bias may be null; out may be x). */
-  layerNorm(x: Float32Array, rows: number, dim: number, weight: Float32Array | null, bias: Float32Array | null, eps: number, out: Float32Array): Promise<void>;
-  /** Softmax over the last axis (out may be x). */
-  softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): Promise<void>;
-  /** out = act(x) elementwise for any supported activation name (out may be x). */
-  activation(name: string, x: Float32Array, out: Float32Array): Promise<void>;
-  /** softmax(q·kᵀ·scale)·v with an online softmax: memory linear in the sequence (no queryLen × keyLen buffer). */
-  attentionFused(io: AttentionIO, shape: AttentionShape): Promise<void>;
-  /** The same with the probabilities materialised (head mask, returned `probs`). */
-  attentionEager(io: AttentionIO, shape: AttentionShape, options?: AttentionEagerOptions): Promise<void>;
-  /** Pixels [n, c, h, w] → tokens, token-major (see PatchEmbedOptions). */
-  patchEmbed(pixels: Float32Array, shape: readonly number[], embed: PreparedPatchEmbed, out: Float32Array, options?: PatchEmbedOptions): Promise<void>;
-  /** Channels-last conv: x [n, h, w, c] → out [n, oh, ow, o], + bias, activation, + residual (see conv2dNhwcOutputShape). */
-  conv2dNhwc(x: Float32Array, xShape: readonly number[], conv: PreparedConv2d, out: Float32Array, options?: Conv2dNhwcOptions): Promise<void>;
-  /** NCHW conv (torch layout), through conv2dNhwc: x [n, c, h, w] → out [n, o, oh, ow]. */
-  conv2d(x: Float32Array, xShape: readonly number[], conv: PreparedConv2d, out: Float32Array): Promise<void>;
-
+  /** A copy of `values` in engine memory owned by the engine itself (free it with `free`, or let dispose). */
+  upload(values: Float32Array): DeviceArray;
+  /** Frees an array from `upload`. */
+  free(array: DeviceArray): void;
+  /** Enqueues a copy of `values` into `array` (at most its length). */
+  write(array: DeviceArray, values: Float32Array): void;
+  /** The values of `array` once the work enqueued before is done: a Float32Array copy (the only way data comes back). */
+  read(array: DeviceArray): Promise<Float32Array>;
+  /** Resolves when the work enqueued so far is done; rejects with an error it met. */
+  flush(): Promise<void>;
   /** Stops the workers and frees the engine's memory; arenas and prepared weights become unusable. */
   dispose(): Promise<void>;
 }

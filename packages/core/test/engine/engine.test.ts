@@ -1,68 +1,25 @@
 /**
- * Every engine kernel against core's references on random awkward shapes, through every path: the 'js'
- * engine (the TypeScript kernels), and the 'wasm' engine on 1 and 2 threads, awaiting or blocking on its
- * workers, with a shared heap or unshared ones, operands in engine memory or staged. All 'wasm' paths
- * must give the same bits.
+ * The engine contract, on every backend: what createEngine gives, argument checks at the call (before
+ * anything is enqueued), device arrays that belong to one engine and die with their arena, reads as the only
+ * way data comes back, execution errors that reject the next read / flush and leave the engine serving, and
+ * the 'wasm' backend's memory regions.
  */
 
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  applyActivationReference, attentionReference, conv2dReference, createEngine, layerNormReference, linearReference, patchEmbedReference,
-  softmaxReference, type ActivationName, type Arena, type AttentionIO, type Engine,
+  BackendEngine, BACKEND_NAMES, createEngine, HeapExhaustedError, WorkQueue, type Backend, type DeviceArray, type Engine, type OpArgs, type OpName,
 } from '@purevit/core';
-import { WasmEngine } from '../../src/engine/wasm-engine.js';
-import { awkwardSize, expectClose, randomArray, seed } from '../helpers/random.js';
-import { gamma } from '../wasm/float64.js';
+import { JsBackend, type JsArray } from '../../src/backends/js/js-backend.js';
+import { WasmBackend } from '../../src/backends/wasm/wasm-backend.js';
+import { randomArray } from '../ops/harness.js';
 
-function expectWithin(got: Float32Array, want: Float32Array, bound: (i: number) => number, what: string): void {
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= bound(i))) throw new Error(`${what}[${i}]: ${got[i]} vs ${want[i]} (bound ${bound(i)})`);
-  }
-}
-
-interface Lane {
-  name: string;
-  engine: Engine;
-  arena: Arena;
-}
-
-const lanes: Lane[] = [];
-
+const engines: Engine[] = [];
 beforeAll(async () => {
-  const engines: Array<[string, Engine]> = [
-    ['js', await createEngine({ backend: 'js' })],
-    ['wasm 1 thread', await createEngine({ backend: 'wasm', threads: 1, relaxedSimd: false })],
-    ['wasm 2 threads', await createEngine({ backend: 'wasm', threads: 2, relaxedSimd: false })],
-    ['wasm 2 threads, awaited', await WasmEngine.create({ threads: 2, relaxedSimd: false, blocking: false })],
-    ['wasm unshared', await WasmEngine.create({ shared: false, relaxedSimd: false })],
-  ];
-  for (const [name, engine] of engines) lanes.push({ name, engine, arena: engine.createArena({ bytes: 32 << 20 }) });
+  for (const backend of BACKEND_NAMES) engines.push(await createEngine({ backend, relaxedSimd: backend === 'wasm' ? false : undefined }));
 });
-
 afterAll(async () => {
-  for (const l of lanes) {
-    l.arena.dispose();
-    await l.engine.dispose();
-  }
+  for (const e of engines) await e.dispose();
 });
-
-/** `values` in the lane's engine memory (or, when `inArena` is false, a plain array the engine must stage). */
-function place(lane: Lane, values: Float32Array, inArena: boolean): Float32Array {
-  return inArena ? lane.arena.copy(values) : values.slice();
-}
-
-/** Runs `run` on every lane and checks: each result against `check`, and every 'wasm' result bit-identical to the first. */
-async function acrossLanes(run: (lane: Lane) => Promise<Float32Array>, check: (result: Float32Array, lane: Lane) => void): Promise<void> {
-  let wasm: Float32Array | null = null;
-  for (const lane of lanes) {
-    const result = await run(lane);
-    check(result, lane);
-    if (lane.engine.backend !== 'wasm') continue;
-    if (!wasm) wasm = result;
-    else expect(Array.from(result), lane.name).toEqual(Array.from(wasm));
-  }
-}
 
 describe('createEngine', () => {
   it('defaults to the wasm backend, relaxed-SIMD FMA (Node 20: V8\'s flag set by createEngine), every hardware thread, shared memory', async () => {
@@ -70,19 +27,10 @@ describe('createEngine', () => {
     try {
       const { availableParallelism } = await import('node:os');
       expect(engine.describe()).toEqual({ backend: 'wasm', simd: 'relaxed', threads: availableParallelism(), sharedMemory: true });
+      expect(Object.keys(engine.ops).length).toBeGreaterThan(10);
     } finally {
       await engine.dispose();
     }
-  });
-
-  it('describes what each lane got', () => {
-    expect(lanes.map((l) => [l.name, l.engine.describe()])).toEqual([
-      ['js', { backend: 'js', simd: null, threads: 1, sharedMemory: true }],
-      ['wasm 1 thread', { backend: 'wasm', simd: 'plain', threads: 1, sharedMemory: true }],
-      ['wasm 2 threads', { backend: 'wasm', simd: 'plain', threads: 2, sharedMemory: true }],
-      ['wasm 2 threads, awaited', { backend: 'wasm', simd: 'plain', threads: 2, sharedMemory: true }],
-      ['wasm unshared', { backend: 'wasm', simd: 'plain', threads: 1, sharedMemory: false }],
-    ]);
   });
 
   // Relaxed SIMD where the engine does not validate it: relaxed-simd-default.test.ts (a process whose V8 flag is still off).
@@ -91,278 +39,174 @@ describe('createEngine', () => {
     await expect(createEngine({ backend: 'gpu' as 'js' })).rejects.toThrow(/unknown backend "gpu"/);
     await expect(createEngine({ backend: 'js', relaxedSimd: true })).rejects.toThrow(/wasm/);
   });
+});
 
-  it('refuses a layer prepared by another engine, and use after dispose', async () => {
-    const [js, wasm] = [lanes[0], lanes[1]];
-    const layer = wasm.arena.prepareLinear(new Float32Array(6), null, 2, 3);
-    await expect(js.engine.linear(new Float32Array(3), 1, layer, new Float32Array(2))).rejects.toThrow(/another engine/);
-    const engine = await createEngine({ backend: 'wasm', threads: 2 });
-    const arena = engine.createArena();
-    const l = arena.prepareLinear(new Float32Array(6), null, 2, 3);
-    await engine.dispose();
-    await expect(engine.linear(new Float32Array(3), 1, l, new Float32Array(2))).rejects.toThrow(/disposed/);
-    expect(() => arena.alloc(4)).toThrow(/disposed/);
+describe('ops check their arguments at the call', () => {
+  it('a short array, a bad size or option is a RangeError naming the op and the argument; nothing is enqueued', async () => {
+    for (const engine of engines) {
+      const arena = engine.createArena();
+      const x = arena.upload(randomArray(6, 1));
+      const out = arena.alloc(6);
+      expect(() => engine.ops.softmax({ x, out, rows: 2, cols: 4 })).toThrow(/softmax: x has 6 elements, needs 8/);
+      expect(() => engine.ops.layerNorm({ x, out, rows: -1, dim: 3, weight: null, bias: null, eps: 1e-5 })).toThrow(RangeError);
+      expect(() => engine.ops.activation({ x, out, activation: 'selu' as 'relu' })).toThrow(/activation: unknown activation "selu"/);
+      const weight = arena.prepareLinear(randomArray(6, 2), null, 2, 3);
+      expect(() => engine.ops.linear({ x, rows: 3, weight, out })).toThrow(/linear: x has 6 elements, needs 9/);
+      expect(() => engine.ops.conv2d({ x, shape: [1, 2, 3, 1], weight: arena.prepareConv2d(randomArray(4, 3), [1, 1, 2, 2], null), out, activation: 'relu' }))
+        .not.toThrow();
+      await engine.flush();
+      arena.dispose();
+    }
+  });
+
+  it('a plain Float32Array, an array of another engine, a freed array are refused with what to do', async () => {
+    const [a, b] = engines;
+    const arenaA = a.createArena(), arenaB = b.createArena();
+    const x = arenaA.upload(randomArray(4, 1));
+    expect(() => a.ops.softmax({ x: new Float32Array(4) as unknown as DeviceArray, out: x, rows: 1, cols: 4 })).toThrow(/softmax: x is not a device array \(a plain typed array: upload it first/);
+    expect(() => b.ops.softmax({ x, out: arenaB.alloc(4), rows: 1, cols: 4 })).toThrow(/softmax: x belongs to another engine/);
+    const weight = arenaA.prepareLinear(randomArray(6, 2), null, 2, 3);
+    expect(() => b.ops.linear({ x: arenaB.alloc(3), rows: 1, weight, out: arenaB.alloc(2) })).toThrow(/linear: weight.packed belongs to another engine/);
+    const y = arenaA.alloc(4);
+    arenaA.free(y);
+    expect(() => a.ops.softmax({ x, out: y, rows: 1, cols: 4 })).toThrow(/out was freed/);
+    expect(() => arenaA.free(y)).toThrow(/already freed/);
+    arenaA.dispose();
+    expect(() => a.ops.softmax({ x, out: x, rows: 1, cols: 4 })).toThrow(/x was freed/);
+    expect(() => arenaA.alloc(1)).toThrow(/disposed/);
+    await expect(a.read(x)).rejects.toThrow(/freed/);
+    arenaB.dispose();
   });
 });
 
-describe('engine arenas', () => {
-  it('an unshared engine gives a big arena a heap of its own, sized for it; the kernels find it', async () => {
-    const engine = await WasmEngine.create({ shared: false, relaxedSimd: false });
+describe('reads', () => {
+  it('return a copy once the work enqueued before is done; views read their part', async () => {
+    for (const engine of engines) {
+      const x = engine.upload(Float32Array.of(1, 2, 3, 4, 5, 6));
+      engine.ops.activation({ x, out: x, activation: 'relu2' });
+      const part = await engine.read(x.view(2, 3));
+      expect(Array.from(part), engine.backend).toEqual([9, 16, 25]);
+      part[0] = 100;
+      expect(Array.from(await engine.read(x)), engine.backend).toEqual([1, 4, 9, 16, 25, 36]);
+      engine.write(x.view(4), Float32Array.of(-1, -2));
+      expect(Array.from(await engine.read(x)), engine.backend).toEqual([1, 4, 9, 16, -1, -2]);
+      expect(() => engine.write(x.view(5), Float32Array.of(1, 2))).toThrow(/do not fit/);
+      expect(() => x.view(4, 3)).toThrow(/outside an array of 6/);
+      engine.free(x);
+    }
+  });
+
+  it('an awaited wasm engine enqueues: the call returns before the work is done, read waits for it', async () => {
+    const engine = new BackendEngine('wasm', await WasmBackend.create({ threads: 2, blocking: false, relaxedSimd: false }));
     try {
-      const small = engine.createArena({ bytes: 1 << 20 });
-      const big = engine.createArena({ bytes: 96 << 20 });
-      const a = small.alloc(16), b = big.alloc(24 << 20); // 96 MiB of floats: only the big arena's heap holds it
-      expect(a.buffer).not.toBe(b.buffer);
-      const x = big.copy(randomArray(3 * 5, 1)), out = big.alloc(3 * 5);
-      await engine.softmax(x, 3, 5, out);
-      const want = new Float32Array(15);
-      softmaxReference(x, 3, 5, want);
-      expectClose(out, want, 1e-6, 1e-7, 'softmax in the big arena');
-      expect(big.bytes).toBeGreaterThanOrEqual(96 << 20);
-      big.dispose();
-      expect(big.bytes).toBe(0);
-      // Freed space is reused by the next arena of that size instead of a new heap.
-      const again = engine.createArena({ bytes: 96 << 20 });
-      expect(again.alloc(16).buffer).toBe(b.buffer);
-      expect(small.tryAlloc(1 << 30)).toBeNull();
+      const n = 200_000;
+      const x = engine.upload(randomArray(n, 5));
+      const out = engine.upload(new Float32Array(n));
+      engine.ops.activation({ x, out, activation: 'gelu' });
+      engine.ops.activation({ x: out, out, activation: 'relu' });
+      const got = await engine.read(out);
+      const want = await (async () => {
+        const js = engines[BACKEND_NAMES.indexOf('js')];
+        const a = js.upload(await engine.read(x));
+        js.ops.activation({ x: a, out: a, activation: 'gelu' });
+        js.ops.activation({ x: a, out: a, activation: 'relu' });
+        return js.read(a);
+      })();
+      for (let i = 0; i < n; i += 997) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-6);
     } finally {
       await engine.dispose();
     }
   });
 });
 
-describe('engine kernels vs the references', () => {
-  it('linear: bias, fused and TypeScript-only activations, residual (also `out` itself), row strides', async () => {
-    const acts: Array<ActivationName | undefined> = [undefined, 'gelu', 'gelu_new', 'quick_gelu', 'relu', 'silu', 'tanh', 'relu6'];
-    await fc.assert(
-      fc.asyncProperty(
-        awkwardSize(24), awkwardSize(70), awkwardSize(40), seed, fc.boolean(), fc.constantFrom(...acts), fc.constantFrom('none', 'other', 'out'),
-        fc.integer({ min: 0, max: 3 }), fc.boolean(),
-        async (rows, inF, outF, s, hasBias, activation, residualKind, pad, inArena) => {
-          const [ldx, ldo] = [inF + pad, outF + 2 * pad];
-          const x = randomArray(rows * ldx, s, 2);
-          const w = randomArray(outF * inF, s + 1, 1);
-          const b = hasBias ? randomArray(outF, s + 2) : null;
-          const res = randomArray(rows * ldo, s + 3);
-          // Truth: the dense reference on the gathered rows.
-          const dense = new Float32Array(rows * inF);
-          for (let r = 0; r < rows; r++) dense.set(x.subarray(r * ldx, r * ldx + inF), r * inF);
-          const want = new Float32Array(rows * outF);
-          linearReference(dense, rows, w, b, outF, inF, want);
-          if (activation) applyActivationReference(activation, want, want);
-          const mag = new Float64Array(rows * outF);
-          for (let r = 0; r < rows; r++) {
-            for (let o = 0; o < outF; o++) {
-              let m = b ? Math.abs(b[o]) : 0;
-              for (let i = 0; i < inF; i++) m += Math.abs(dense[r * inF + i] * w[o * inF + i]);
-              mag[r * outF + o] = m;
-              if (residualKind !== 'none') want[r * outF + o] += res[r * ldo + o];
-            }
-          }
-          await acrossLanes(
-            async (lane) => {
-              const layer = lane.arena.prepareLinear(w, b, outF, inF);
-              const xs = place(lane, x, inArena);
-              const out = place(lane, residualKind === 'out' ? res : new Float32Array(rows * ldo), inArena);
-              const residual = residualKind === 'other' ? place(lane, res, inArena) : residualKind === 'out' ? out : null;
-              await lane.engine.linear(xs, rows, layer, out, { activation, residual, ldx, ldo, ldr: ldo });
-              const got = new Float32Array(rows * outF);
-              for (let r = 0; r < rows; r++) got.set(out.subarray(r * ldo, r * ldo + outF), r * outF);
-              return got;
-            },
-            (got, lane) => {
-              for (let i = 0; i < got.length; i++) {
-                const tol = 1e-6 * mag[i] + 2e-6 * Math.abs(want[i]) + 1e-6;
-                if (!(Math.abs(got[i] - want[i]) <= tol)) throw new Error(`${lane.name} linear[${i}]: ${got[i]} vs ${want[i]}`);
-              }
-            },
-          );
-        },
-      ),
-      { numRuns: 25 },
-    );
+/** A 'js' backend whose softmax fails while executing (as a device error would), to see where the error goes. */
+class FaultyBackend implements Backend<JsArray> {
+  private readonly inner = new JsBackend();
+  private readonly queue = new WorkQueue();
+  describe() { return this.inner.describe(); }
+  owns(array: DeviceArray): array is JsArray { return this.inner.owns(array); }
+  openMemory() { return this.inner.openMemory(); }
+  run<K extends OpName>(name: K, args: OpArgs<JsArray>[K]): void {
+    if (name === 'softmax') this.queue.enqueue(() => Promise.reject(new Error('device lost while running softmax')));
+    else this.inner.run(name, args);
+  }
+  write(array: JsArray, values: Float32Array) { this.inner.write(array, values); }
+  async read(array: JsArray) {
+    await this.queue.drain();
+    return this.inner.read(array);
+  }
+  async flush() {
+    await this.queue.drain();
+    await this.inner.flush();
+  }
+  async dispose() {}
+}
+
+describe('execution errors', () => {
+  it('reject the next read or flush (not the call), once, and the engine goes on serving', async () => {
+    const engine = new BackendEngine('js', new FaultyBackend());
+    const x = engine.upload(Float32Array.of(1, 2));
+    expect(() => engine.ops.softmax({ x, out: x, rows: 1, cols: 2 })).not.toThrow();
+    await expect(engine.read(x)).rejects.toThrow(/device lost while running softmax/);
+    engine.ops.activation({ x, out: x, activation: 'relu2' });
+    expect(Array.from(await engine.read(x))).toEqual([1, 4]);
+    engine.ops.softmax({ x, out: x, rows: 1, cols: 2 });
+    await expect(engine.flush()).rejects.toThrow(/device lost/);
+    await expect(engine.flush()).resolves.toBeUndefined();
   });
 
-  it('layerNorm (in place too) and softmax (±1e4, -Infinity rows)', async () => {
-    await fc.assert(
-      fc.asyncProperty(awkwardSize(40), awkwardSize(300), seed, fc.boolean(), fc.boolean(), async (rows, dim, s, inPlace, inArena) => {
-        const x = randomArray(rows * dim, s, 3);
-        const weight = randomArray(dim, s + 1), bias = randomArray(dim, s + 2);
-        const want = new Float32Array(rows * dim);
-        layerNormReference(x, rows, dim, weight, bias, 1e-6, want);
-        await acrossLanes(async (lane) => {
-          const xs = place(lane, x, inArena);
-          const out = inPlace ? xs : place(lane, new Float32Array(rows * dim), inArena);
-          await lane.engine.layerNorm(xs, rows, dim, place(lane, weight, inArena), place(lane, bias, inArena), 1e-6, out);
-          return out.slice();
-        }, (got, lane) => expectClose(got, want, 1e-5, 2e-5, `${lane.name} layerNorm`));
-
-        const scores = randomArray(rows * dim, s + 3, 1e4);
-        if (rows > 1) scores.fill(-Infinity, 0, dim);
-        const sm = new Float32Array(rows * dim);
-        softmaxReference(scores, rows, dim, sm);
-        await acrossLanes(async (lane) => {
-          const xs = place(lane, scores, inArena);
-          const out = inPlace ? xs : place(lane, new Float32Array(rows * dim), inArena);
-          await lane.engine.softmax(xs, rows, dim, out);
-          return out.slice();
-        }, (got, lane) => expectClose(got, sm, 1e-5, 1e-7, `${lane.name} softmax`));
-      }),
-      { numRuns: 20 },
-    );
+  it('the work queue keeps order, runs eagerly when nothing is pending and reports the first error once', async () => {
+    const q = new WorkQueue();
+    const log: string[] = [];
+    q.enqueue(() => void log.push('a'));
+    expect(log).toEqual(['a']);
+    let release: () => void = () => {};
+    q.enqueue(() => new Promise<void>((r) => { release = () => { log.push('b'); r(); }; }));
+    q.enqueue(() => { throw new Error('c failed'); });
+    q.enqueue(() => void log.push('d'));
+    expect(log).toEqual(['a']);
+    expect(q.busy).toBe(true);
+    release();
+    await expect(q.drain()).rejects.toThrow(/c failed/);
+    expect(log).toEqual(['a', 'b', 'd']);
+    await q.drain();
+    expect(q.busy).toBe(false);
   });
+});
 
-  it('layerNorm of a constant row is exactly the bias, whatever eps; a row with a large mean keeps its small deviations', async () => {
-    const dim = 67;
-    const weight = randomArray(dim, 5), bias = randomArray(dim, 6);
-    const x = new Float32Array(3 * dim);
-    x.fill(3.7, 0, dim);
-    const wobble = randomArray(dim, 7, 0.1);
-    for (let j = 0; j < dim; j++) x[dim + j] = 300 + wobble[j];
-    x.fill(-1e30, 2 * dim, 3 * dim);
-    const want = new Float32Array(3 * dim);
-    layerNormReference(x, 3, dim, weight, bias, 1e-12, want);
-    await acrossLanes(async (lane) => {
-      const out = lane.arena.alloc(3 * dim);
-      await lane.engine.layerNorm(lane.arena.copy(x), 3, dim, weight, bias, 1e-12, out);
-      return out.slice();
-    }, (got, lane) => {
-      expect(Array.from(got.subarray(0, dim)), lane.name).toEqual(Array.from(bias));
-      expect(Array.from(got.subarray(2 * dim)), lane.name).toEqual(Array.from(bias));
-      expectClose(got.subarray(dim, 2 * dim), want.subarray(dim, 2 * dim), 1e-3, 1e-3, `${lane.name} large mean`);
-    });
-  });
-
-  it('activations by config name (WASM epilogue ones and TypeScript-only ones)', async () => {
-    const names: ActivationName[] = ['gelu', 'gelu_new', 'quick_gelu', 'relu', 'silu', 'sigmoid', 'tanh', 'mish', 'relu6'];
-    for (const name of names) {
-      const x = randomArray(40_000 + 7, names.indexOf(name) + 1, 8);
-      const want = new Float32Array(x.length);
-      applyActivationReference(name, x, want);
-      await acrossLanes(async (lane) => {
-        const xs = place(lane, x, true);
-        await lane.engine.activation(name, xs, xs);
-        return xs.slice();
-      }, (got, lane) => expectClose(got, want, 2e-6, 1e-6, `${lane.name} ${name}`));
+describe('wasm memory regions', () => {
+  it('an unshared engine gives a big arena a heap of its own, sized for it; its ops run there; freed room is reused', async () => {
+    const engine = new BackendEngine('wasm', await WasmBackend.create({ shared: false, relaxedSimd: false }));
+    try {
+      const small = engine.createArena({ bytes: 1 << 20 });
+      const big = engine.createArena({ bytes: 96 << 20 });
+      const b = big.alloc(24 << 20); // 96 MiB of floats: only the big arena's heap holds it
+      const x = big.upload(randomArray(15, 1)), out = big.alloc(15);
+      engine.ops.softmax({ x, out, rows: 3, cols: 5 });
+      const sums = await engine.read(out);
+      for (let r = 0; r < 3; r++) expect(sums.subarray(r * 5, r * 5 + 5).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 6);
+      expect(() => engine.ops.softmax({ x, out: small.alloc(15), rows: 3, cols: 5 })).toThrow(/one memory region/);
+      expect(big.bytes).toBeGreaterThanOrEqual(96 << 20);
+      big.dispose();
+      await engine.flush();
+      expect(big.bytes).toBe(0);
+      expect(b.released).toBe(true);
+      const again = engine.createArena({ bytes: 96 << 20 });
+      expect(again.alloc(24 << 20).length).toBe(24 << 20);
+      expect(await small.tryAlloc(1 << 30)).toBeNull();
+      expect(() => small.alloc(1 << 30)).toThrow(HeapExhaustedError);
+    } finally {
+      await engine.dispose();
     }
   });
 
-  it('attention, fused and eager (head mask, probabilities), on fused-qkv views', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 }), awkwardSize(150), fc.constantFrom(1, 7, 16, 64), seed, fc.boolean(),
-        async (batch, heads, tokens, headDim, s, inArena) => {
-          const width = heads * headDim;
-          const qkv = randomArray(batch * tokens * 3 * width, s, 2);
-          const io = (q: Float32Array, out: Float32Array): AttentionIO => ({
-            q, qOffset: 0, qRowStride: 3 * width, k: q, kOffset: width, kRowStride: 3 * width, v: q, vOffset: 2 * width, vRowStride: 3 * width, out, outRowStride: width,
-          });
-          const shape = { batch, heads, queryLen: tokens, keyLen: tokens, headDim };
-          const want = new Float32Array(batch * tokens * width);
-          const headMask = randomArray(heads, s + 1);
-          const wantMasked = new Float32Array(want.length);
-          const wantProbs = new Float32Array(batch * heads * tokens * tokens);
-          attentionReference(io(qkv, want), shape);
-          attentionReference(io(qkv, wantMasked), shape, { headMask, probs: wantProbs });
-          await acrossLanes(async (lane) => {
-            const out = place(lane, new Float32Array(want.length), inArena);
-            await lane.engine.attentionFused(io(place(lane, qkv, inArena), out), shape);
-            return out.slice();
-          }, (got, lane) => expectClose(got, want, 2e-5, 2e-5, `${lane.name} fused`));
-          await acrossLanes(async (lane) => {
-            const out = place(lane, new Float32Array(want.length), inArena);
-            const probs = new Float32Array(wantProbs.length);
-            await lane.engine.attentionEager(io(place(lane, qkv, inArena), out), shape, { headMask, probs });
-            expectClose(probs, wantProbs, 2e-5, 2e-6, `${lane.name} probs`);
-            return Float32Array.from([...out, ...probs]);
-          }, (got, lane) => expectClose(got.subarray(0, want.length), wantMasked, 2e-5, 2e-5, `${lane.name} eager`));
-        },
-      ),
-      { numRuns: 15 },
-    );
-  });
-
-  it('conv2d (NCHW, and channels-last with a fused residual): strides, paddings, dilations, groups, pointwise', async () => {
-    const convCase = fc.record({
-      n: fc.integer({ min: 1, max: 2 }), groups: fc.constantFrom(1, 1, 2, 3), cg: fc.integer({ min: 1, max: 5 }), og: fc.integer({ min: 1, max: 7 }),
-      h: fc.integer({ min: 1, max: 13 }), w: fc.integer({ min: 1, max: 13 }), k: fc.constantFrom(1, 1, 2, 3, 7),
-      stride: fc.constantFrom(1, 2), padding: fc.constantFrom(0, 1, 3), dilation: fc.constantFrom(1, 2), bias: fc.boolean(), seed,
-    });
-    await fc.assert(
-      fc.asyncProperty(convCase, async (k) => {
-        const [c, o] = [k.cg * k.groups, k.og * k.groups];
-        fc.pre(k.h + 2 * k.padding >= k.dilation * (k.k - 1) + 1 && k.w + 2 * k.padding >= k.dilation * (k.k - 1) + 1);
-        const xShape = [k.n, c, k.h, k.w], wShape = [o, k.cg, k.k, k.k];
-        const options = { stride: k.stride, padding: k.padding, dilation: k.dilation, groups: k.groups };
-        const x = randomArray(k.n * c * k.h * k.w, k.seed), w = randomArray(o * k.cg * k.k * k.k, k.seed + 1);
-        const b = k.bias ? randomArray(o, k.seed + 2) : null;
-        const oh = Math.floor((k.h + 2 * k.padding - k.dilation * (k.k - 1) - 1) / k.stride) + 1;
-        const ow = Math.floor((k.w + 2 * k.padding - k.dilation * (k.k - 1) - 1) / k.stride) + 1;
-        const want = new Float32Array(k.n * o * oh * ow);
-        conv2dReference(x, xShape, w, wShape, b, want, options);
-        // Float32 accumulation over kk = cg·k² products: within γ_kk·Σ|x·w| (the same conv on absolute values).
-        const mag = new Float32Array(want.length);
-        conv2dReference(x.map(Math.abs), xShape, w.map(Math.abs), wShape, b && b.map(Math.abs), mag, options);
-        const bound = (i: number): number => gamma(k.cg * k.k * k.k + 2) * mag[i] + 1e-7;
-        await acrossLanes(async (lane) => {
-          const conv = lane.arena.prepareConv2d(w, wShape, b, options);
-          const out = new Float32Array(want.length);
-          await lane.engine.conv2d(x, xShape, conv, out);
-          return out;
-        }, (got, lane) => expectWithin(got, want, bound, `${lane.name} conv2d`));
-
-        // Channels-last with `out += residual` in place, then ReLU6 (a TypeScript-only activation).
-        const nhwc = new Float32Array(x.length);
-        for (let n = 0; n < k.n; n++) for (let ci = 0; ci < c; ci++) for (let p = 0; p < k.h * k.w; p++) nhwc[(n * k.h * k.w + p) * c + ci] = x[(n * c + ci) * k.h * k.w + p];
-        const res = randomArray(want.length, k.seed + 3);
-        const nchwIndex = (i: number): number => {
-          const oc = i % o, p = Math.floor(i / o) % (oh * ow), n = Math.floor(i / (o * oh * ow));
-          return (n * o + oc) * oh * ow + p;
-        };
-        const wantNhwc = new Float32Array(want.length);
-        for (let n = 0; n < k.n; n++) {
-          for (let oc = 0; oc < o; oc++) {
-            for (let p = 0; p < oh * ow; p++) {
-              const v = Math.min(6, Math.max(0, want[(n * o + oc) * oh * ow + p]));
-              wantNhwc[(n * oh * ow + p) * o + oc] = v + res[(n * oh * ow + p) * o + oc];
-            }
-          }
-        }
-        await acrossLanes(async (lane) => {
-          const conv = lane.arena.prepareConv2d(w, wShape, b, options);
-          const out = place(lane, res, true);
-          await lane.engine.conv2dNhwc(place(lane, nhwc, true), [k.n, k.h, k.w, c], conv, out, { activation: 'relu6', residual: out });
-          return out.slice();
-        }, (got, lane) => expectWithin(got, wantNhwc, (i) => 4 * bound(nchwIndex(i)) + 1e-6, `${lane.name} conv2dNhwc`));
-      }),
-      { numRuns: 30 },
-    );
-  });
-
-  it('patchEmbed, token-major with room for prefix tokens', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 30 }),
-        fc.constantFrom(1, 2, 4, 7), awkwardSize(20), fc.integer({ min: 0, max: 2 }), seed,
-        async (n, c, h, w, p, dim, prefix, s) => {
-          fc.pre(h >= p && w >= p);
-          const [gh, gw] = [Math.floor(h / p), Math.floor(w / p)];
-          const x = randomArray(n * c * h * w, s), wt = randomArray(dim * c * p * p, s + 1), b = randomArray(dim, s + 2);
-          const tokens = new Float32Array(n * gh * gw * dim);
-          patchEmbedReference(x, [n, c, h, w], wt, b, p, tokens);
-          const mag = new Float32Array(tokens.length);
-          patchEmbedReference(x.map(Math.abs), [n, c, h, w], wt.map(Math.abs), b.map(Math.abs), p, mag);
-          const stride = prefix + gh * gw;
-          await acrossLanes(async (lane) => {
-            const embed = lane.arena.preparePatchEmbed(wt, b, dim, c, [p, p]);
-            const out = place(lane, new Float32Array(n * stride * dim), true);
-            await lane.engine.patchEmbed(x, [n, c, h, w], embed, out, { tokenStride: stride, tokenOffset: prefix });
-            const got = new Float32Array(tokens.length);
-            for (let i = 0; i < n; i++) got.set(out.subarray((i * stride + prefix) * dim, (i + 1) * stride * dim), i * gh * gw * dim);
-            return got;
-          }, (got, lane) => expectWithin(got, tokens, (i) => gamma(c * p * p + 2) * mag[i] + 1e-7, `${lane.name} patchEmbed`));
-        },
-      ),
-      { numRuns: 20 },
-    );
+  it('refuses use after dispose', async () => {
+    const engine = await createEngine({ backend: 'wasm', threads: 2 });
+    const arena = engine.createArena();
+    const x = arena.upload(Float32Array.of(1, 2));
+    await engine.dispose();
+    expect(() => engine.ops.softmax({ x, out: x, rows: 1, cols: 2 })).toThrow(/disposed/);
+    expect(() => arena.alloc(4)).toThrow(/disposed/);
+    await expect(engine.read(x)).rejects.toThrow(/disposed/);
   });
 });

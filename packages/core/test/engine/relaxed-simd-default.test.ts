@@ -7,14 +7,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { createEngine, relaxedSimdSupported } from '@purevit/core';
-import { WasmEngine } from '../../src/engine/wasm-engine.js';
+import { WasmBackend } from '../../src/backends/wasm/wasm-backend.js';
 
 const NODE_20 = Number(process.versions.node.split('.')[0]) < 22;
 
 describe('relaxed SIMD by default (Node 20: V8 flag set by createEngine)', () => {
   it('starts without relaxed SIMD on Node 20, and an explicit request that nothing enables is an error', async () => {
     expect(relaxedSimdSupported()).toBe(!NODE_20);
-    const created = WasmEngine.create({ threads: 1, relaxedSimd: true }); // below createEngine: no flag is set
+    const created = WasmBackend.create({ threads: 1, relaxedSimd: true }); // below createEngine: no flag is set
     if (NODE_20) await expect(created).rejects.toThrow(/does not validate relaxed-SIMD WebAssembly/);
     else await (await created).dispose();
   });

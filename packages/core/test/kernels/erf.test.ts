@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { erf, erfReference } from '@purevit/core';
-import { erfc } from '../../src/kernels/erf.js';
+import { erfc } from '../../src/host/erf.js';
 
 // Truth derived here, independently of both implementations: the alternating Maclaurin series
 // erf(x) = 2/√π Σ (-1)^n x^(2n+1) / (n! (2n+1)) for |x| <= 2.5 (terms stay below ~30, so float64 keeps

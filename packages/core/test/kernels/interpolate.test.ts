@@ -1,7 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { interpolate, interpolateReference, type InterpolateOptions } from '@purevit/core';
+import { OPS, runReference, type InterpolateOptions } from '@purevit/core';
+import { interpolateKernel } from '../../src/backends/js/kernels/interpolate.js';
 import { maxAbsDiff, randomArray, seed } from '../helpers/random.js';
+
+type Interpolate = (x: Float32Array, shape: readonly number[], outH: number, outW: number, options: InterpolateOptions, out: Float32Array) => void;
+const args = (x: Float32Array, shape: readonly number[], outH: number, outW: number, options: InterpolateOptions, out: Float32Array) =>
+  ({ ...options, x, shape: shape as [number, number, number, number], size: [outH, outW] as const, out });
+/** The 'js' backend's separable kernel, after the op's checks. */
+const interpolate: Interpolate = (...a) => {
+  OPS.interpolate.check(args(...a));
+  interpolateKernel(args(...a));
+};
+/** The op's reference (the full 2-D sum of the taps), after its checks. */
+const interpolateReference: Interpolate = (...a) => runReference('interpolate', args(...a));
 
 const modes: InterpolateOptions[] = [
   { mode: 'nearest' },
@@ -11,7 +23,7 @@ const modes: InterpolateOptions[] = [
   { mode: 'bicubic', alignCorners: false, antialias: true }, { mode: 'bicubic', alignCorners: true, antialias: true },
 ];
 
-function run(f: typeof interpolate, x: Float32Array, shape: number[], oh: number, ow: number, o: InterpolateOptions): Float32Array {
+function run(f: Interpolate, x: Float32Array, shape: number[], oh: number, ow: number, o: InterpolateOptions): Float32Array {
   const out = new Float32Array(shape[0] * shape[1] * oh * ow);
   f(x, shape, oh, ow, o, out);
   return out;

@@ -24,15 +24,25 @@ export const activation64: Record<string, (x: number) => number> = {
   quickGelu: (x) => x * sigmoid(1.702 * x),
   silu: (x) => x * sigmoid(x),
   sigmoid,
+  gelu10: (x) => Math.min(10, Math.max(-10, 0.5 * x * (1 + erf64(x / Math.SQRT2)))),
+  relu2: (x) => (x < 0 ? 0 : x * x),
+  relu6: (x) => Math.min(6, Math.max(0, x)),
+  leakyRelu: (x) => (x < 0 ? 0.01 * x : x),
+  mish: (x) => x * Math.tanh(Math.log1p(Math.exp(x))),
+  tanh: Math.tanh,
+  hardSigmoid: (x) => Math.min(6, Math.max(0, x + 3)) / 6,
+  hardSwish: (x) => (x * Math.min(6, Math.max(0, x + 3))) / 6,
 };
 
 /**
  * Largest |derivative| of each activation (its Lipschitz constant), which bounds how an input error
  * propagates: geluErf' = Φ(x) + xφ(x) peaks at x = √2 with 1.1289; geluTanh likewise ≈ 1.13;
- * quickGelu' peaks ≈ 1.1; silu' ≈ 1.0998; sigmoid' ≤ 1/4.
+ * quickGelu' peaks ≈ 1.1; silu' ≈ 1.0998; sigmoid' ≤ 1/4; mish' peaks ≈ 1.09; tanh', relu6' ≤ 1. (relu2's
+ * slope 2x is unbounded: not listed.)
  */
 export const lipschitz: Record<string, number> = {
   identity: 1, relu: 1, geluErf: 1.13, geluTanh: 1.13, quickGelu: 1.11, silu: 1.1, sigmoid: 0.25,
+  gelu10: 1.13, relu6: 1, leakyRelu: 1, mish: 1.1, tanh: 1, hardSigmoid: 1 / 6, hardSwish: 1.5,
 };
 
 /** float32 unit roundoff. */

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { FMA_TILING, type GemmTiling } from '../../src/wasm/emit-gemm.js';
-import { emitKernelModule, relaxedSimdSupported } from '../../src/wasm/kernel-module.js';
-import { packedLength, packTransposedInto } from '../../src/wasm/packing.js';
+import { FMA_TILING, type GemmTiling } from '../../src/backends/wasm/emit-gemm.js';
+import { emitKernelModule, relaxedSimdSupported } from '../../src/backends/wasm/kernel-module.js';
+import { packedLength, packTransposedInto } from '../../src/backends/wasm/packing.js';
 import { gamma, randomFloats } from './float64.js';
 
 interface Run {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { WasmBackend, type GemmOptions } from '../../src/wasm/backend.js';
-import { DEFAULT_TILING, type GemmTiling } from '../../src/wasm/emit-gemm.js';
-import { WASM_ACTIVATIONS, type WasmActivation } from '../../src/wasm/emit-math.js';
-import { WasmHeap } from '../../src/wasm/heap.js';
+import { TestKernels, type GemmOptions } from './test-kernels.js';
+import { DEFAULT_TILING, type GemmTiling } from '../../src/backends/wasm/emit-gemm.js';
+import { WASM_ACTIVATIONS, type WasmActivation } from '../../src/backends/wasm/emit-math.js';
+import { WasmHeap } from '../../src/backends/wasm/heap.js';
 import { activation64, gamma, lipschitz, randomFloats, U32 } from './float64.js';
 
 // One heap, several tilings: the default, and small ones so that tiny shapes cross k-blocks, row blocks,
@@ -15,7 +15,7 @@ const TILINGS: GemmTiling[] = [
   { mr: 5, nr: 4, kc: 7, mc: 10, unroll: 2 },
   { mr: 4, nr: 16, kc: 16, mc: 8, unroll: 1 },
 ];
-const backends = TILINGS.map((tiling) => WasmBackend.createSync({ heap, tiling }));
+const backends = TILINGS.map((tiling) => TestKernels.create({ heap, tiling }));
 
 interface Case {
   tiling: number;
@@ -43,7 +43,8 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   bias: fc.boolean(),
   residual: fc.boolean(),
   accumulate: fc.boolean(),
-  activation: fc.constantFrom(...WASM_ACTIVATIONS),
+  // relu2's slope grows with its input: the error bound below assumes slopes ≤ 1.2 (math.test.ts covers it).
+  activation: fc.constantFrom(...WASM_ACTIVATIONS.filter((a) => a !== 'relu2')),
   inHeap: fc.boolean(),
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
 });
@@ -174,7 +175,7 @@ describe('WASM SIMD GEMM', () => {
     expect(() => be.gemm(new Float32Array(3), 2, packed, new Float32Array(6))).toThrow(/A has 3 values, needs 4/);
     expect(() => be.gemm(new Float32Array(4), 2, packed, new Float32Array(5))).toThrow(/C has 5 values/);
     expect(() => backends[1].gemm(new Float32Array(4), 2, packed, new Float32Array(6))).toThrow(/packed for nr=8/);
-    expect(() => be.gemm(new Float32Array(4), 2, packed, new Float32Array(6), { activation: 'mish' as WasmActivation })).toThrow(/unsupported activation "mish"/);
+    expect(() => be.gemm(new Float32Array(4), 2, packed, new Float32Array(6), { activation: 'swish2' as WasmActivation })).toThrow(/unsupported activation "swish2"/);
   });
 
   it('packs a row-major B like the transposed weight', () => {

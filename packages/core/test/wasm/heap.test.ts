@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HEAP_ALIGN, HeapExhaustedError, PAGE_BYTES, WasmHeap } from '../../src/wasm/heap.js';
+import { HEAP_ALIGN, HeapExhaustedError, PAGE_BYTES, WasmHeap } from '../../src/backends/wasm/heap.js';
 
 type Op = { kind: 'alloc'; bytes: number } | { kind: 'free'; pick: number };
 const ops = fc.array(

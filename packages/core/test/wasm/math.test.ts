@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { WasmBackend } from '../../src/wasm/backend.js';
-import { WASM_ACTIVATIONS } from '../../src/wasm/emit-math.js';
-import { WasmHeap } from '../../src/wasm/heap.js';
+import { TestKernels } from './test-kernels.js';
+import { WASM_ACTIVATIONS } from '../../src/backends/wasm/emit-math.js';
+import { WasmHeap } from '../../src/backends/wasm/heap.js';
 import { activation64, erf64, randomFloats, U32 } from './float64.js';
 
-const be = WasmBackend.createSync({ heap: new WasmHeap({ initialBytes: 8 << 20 }) });
+const be = TestKernels.create({ heap: new WasmHeap({ initialBytes: 8 << 20 }) });
 
 /** A dense sweep of [-lo, hi] plus random values and special cases, as float32. */
 function sweep(lo: number, hi: number, count: number): Float32Array {

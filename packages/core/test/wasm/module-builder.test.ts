@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { f32, i32, ModuleBuilder, sleb128, uleb128, v128 } from '../../src/wasm/module-builder.js';
-import { emitKernelModule, wasmSimdSupported } from '../../src/wasm/kernel-module.js';
+import { f32, i32, ModuleBuilder, sleb128, uleb128, v128 } from '../../src/backends/wasm/module-builder.js';
+import { emitKernelModule, wasmSimdSupported } from '../../src/backends/wasm/kernel-module.js';
 
 function decodeUleb(bytes: number[]): number {
   let v = 0;

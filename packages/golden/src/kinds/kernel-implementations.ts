@@ -1,83 +1,88 @@
 /**
- * Every implementation of the core kernels, under one interface, so each golden kernel case runs
- * against all of them ("one conformance table for all implementations"): the naive references, and each
- * engine the models run on ('js': the plain TypeScript kernels; 'wasm-1t' / 'wasm': the WebAssembly SIMD
- * kernels on one thread / on every hardware thread; 'wasm-fma': relaxed-SIMD FMA, where it validates).
- * Kernels no engine offers (pooling, interpolation, losses, …) run core's TypeScript functions on every row.
+ * Every implementation of the ops under one interface, so each golden kernel case runs against all of them
+ * ("one conformance table for all implementations"): the references (ops/*.ts), and every golden engine —
+ * one per registered backend, plus the 'wasm' variants (see ../engines.ts). A case is a small program of op
+ * calls built through a `Place` (host arrays for the reference, an arena's device arrays for an engine); an
+ * engine runs it without a read until the program's results.
  */
 
 import {
-  adaptiveAvgPool2d, adaptiveAvgPool2dReference, attentionReference, batchNorm, batchNormReference, conv2dReference,
-  crossEntropy, crossEntropyReference, geluErfReference, geluTanhReference, interpolate, interpolateReference, layerNormReference,
-  linearReference, maxPool2d, maxPool2dReference, patchEmbedReference, pixelShuffle, pixelShuffleReference, softmaxReference,
-  type AttentionIO, type AttentionShape, type Conv2dOptions, type Engine,
+  crossEntropy, crossEntropyReference, referenceConvWeight, runReference, torchGemmWeight, type Arena, type Conv2dOptions, type ConvWeight,
+  type DeviceArray, type Engine, type GemmWeight, type OpArgs, type OpName,
 } from '@purevit/core';
 import { goldenEngines } from '../engines.js';
 
-type Awaitable = void | Promise<void>;
-export type AttentionKernel = (io: AttentionIO, shape: AttentionShape) => Awaitable;
-
-export interface KernelImplementation {
-  linear(x: Float32Array, rows: number, weight: Float32Array, bias: Float32Array | null, outFeatures: number, inFeatures: number, out: Float32Array): Awaitable;
-  layerNorm(x: Float32Array, rows: number, dim: number, weight: Float32Array | null, bias: Float32Array | null, eps: number, out: Float32Array): Awaitable;
-  geluErf(x: Float32Array, out: Float32Array): Awaitable;
-  geluTanh(x: Float32Array, out: Float32Array): Awaitable;
-  softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): Awaitable;
-  /** Attention variants by name (e.g. eager and fused). */
-  attention: Readonly<Record<string, AttentionKernel>>;
-  conv2d(x: Float32Array, xShape: readonly number[], weight: Float32Array, wShape: readonly number[], bias: Float32Array | null, out: Float32Array, options: Conv2dOptions): Awaitable;
-  patchEmbed(x: Float32Array, xShape: readonly number[], weight: Float32Array, bias: Float32Array | null, patch: number, out: Float32Array): Awaitable;
-  maxPool2d: typeof maxPool2d;
-  adaptiveAvgPool2d: typeof adaptiveAvgPool2d;
-  batchNorm: typeof batchNorm;
-  pixelShuffle: typeof pixelShuffle;
-  interpolate: typeof interpolate;
-  crossEntropy: typeof crossEntropy;
+/** Where a program's data goes. */
+export interface Place<A> {
+  array(values: Float32Array): A;
+  zeros(length: number): A;
+  view(array: A, offset: number, length?: number): A;
+  linear(weight: Float32Array, bias: Float32Array | null, outFeatures: number, inFeatures: number): GemmWeight<A>;
+  conv(weight: Float32Array, wShape: readonly number[], bias: Float32Array | null, options: Conv2dOptions): ConvWeight<A>;
 }
 
-const REFERENCE: KernelImplementation = {
-  linear: linearReference,
-  layerNorm: layerNormReference,
-  geluErf: geluErfReference,
-  geluTanh: geluTanhReference,
-  softmax: softmaxReference,
-  attention: { reference: attentionReference },
-  conv2d: conv2dReference,
-  patchEmbed: patchEmbedReference,
-  maxPool2d: maxPool2dReference,
-  adaptiveAvgPool2d: adaptiveAvgPool2dReference,
-  batchNorm: batchNormReference,
-  pixelShuffle: pixelShuffleReference,
-  interpolate: interpolateReference,
-  crossEntropy: crossEntropyReference,
+/** Calls op `name` (on the reference, or enqueued on the engine). */
+export type OpCall<A> = <K extends OpName>(name: K, args: OpArgs<A>[K]) => void;
+
+/** A program: op calls on placed data; returns the arrays whose values are the results. */
+export type Program = <A>(place: Place<A>, op: OpCall<A>) => A[];
+
+export interface KernelImplementation {
+  /** Runs the program; the values of the arrays it returns. */
+  run(program: Program): Promise<Float32Array[]>;
+  /** The attention ops to compare, by variant name (the reference has one; engines run eager and fused). */
+  attention: Readonly<Record<string, 'attentionEager' | 'attentionFused'>>;
+  /** Mean cross entropy of logits as this implementation computes it (a host step on read-back logits for engines). */
+  crossEntropy(logits: Float32Array, rows: number, classes: number, targets: BigInt64Array): Promise<number>;
+}
+
+const hostPlace: Place<Float32Array> = {
+  array: (values) => values.slice(),
+  zeros: (length) => new Float32Array(length),
+  view: (array, offset, length) => array.subarray(offset, length === undefined ? undefined : offset + length),
+  linear: (weight, bias, outFeatures, inFeatures) => torchGemmWeight(weight, bias, outFeatures, inFeatures),
+  conv: (weight, wShape, bias, options) => referenceConvWeight(weight, wShape, bias, options),
 };
 
-/** An engine's kernels; weights are prepared in a short-lived arena per call (as a model would at load). */
-export function engineKernels(engine: Engine): KernelImplementation {
-  const prepared = async <P>(prepare: (arena: ReturnType<Engine['createArena']>) => P, run: (p: P) => Promise<void>): Promise<void> => {
-    const arena = engine.createArena();
-    try {
-      await run(prepare(arena));
-    } finally {
-      arena.dispose();
-    }
-  };
+const REFERENCE: KernelImplementation = {
+  run: async (program) => program(hostPlace, (name, args) => runReference(name, args)),
+  attention: { reference: 'attentionEager' },
+  crossEntropy: async (logits, rows, classes, targets) => crossEntropyReference(logits, rows, classes, targets),
+};
+
+function arenaPlace(arena: Arena): Place<DeviceArray> {
   return {
-    linear: (x, rows, weight, bias, outF, inF, out) => prepared((a) => a.prepareLinear(weight, bias, outF, inF), (l) => engine.linear(x, rows, l, out)),
-    layerNorm: (x, rows, dim, weight, bias, eps, out) => engine.layerNorm(x, rows, dim, weight, bias, eps, out),
-    geluErf: (x, out) => engine.activation('gelu', x, out),
-    geluTanh: (x, out) => engine.activation('gelu_pytorch_tanh', x, out),
-    softmax: (x, rows, cols, out) => engine.softmax(x, rows, cols, out),
-    attention: { eager: (io, shape) => engine.attentionEager(io, shape), fused: (io, shape) => engine.attentionFused(io, shape) },
-    conv2d: (x, xShape, weight, wShape, bias, out, options) => prepared((a) => a.prepareConv2d(weight, wShape, bias, options), (c) => engine.conv2d(x, xShape, c, out)),
-    patchEmbed: (x, xShape, weight, bias, patch, out) =>
-      prepared((a) => a.preparePatchEmbed(weight, bias, weight.length / (xShape[1] * patch * patch), xShape[1], [patch, patch]), (p) => engine.patchEmbed(x, xShape, p, out)),
-    maxPool2d,
-    adaptiveAvgPool2d,
-    batchNorm,
-    pixelShuffle,
-    interpolate,
-    crossEntropy,
+    array: (values) => arena.upload(values),
+    zeros: (length) => arena.alloc(Math.max(1, length)),
+    view: (array, offset, length) => array.view(offset, length),
+    linear: (weight, bias, outFeatures, inFeatures) => arena.prepareLinear(weight, bias, outFeatures, inFeatures),
+    conv: (weight, wShape, bias, options) => arena.prepareConv2d(weight, wShape, bias, options),
+  };
+}
+
+/** An engine's ops: the program's data in a short-lived arena (weights packed as a model packs them at load). */
+export function engineKernels(engine: Engine): KernelImplementation {
+  return {
+    async run(program) {
+      const arena = engine.createArena();
+      try {
+        const results = program(arenaPlace(arena), (name, args) => engine.ops[name](args));
+        const values: Float32Array[] = [];
+        for (const r of results) values.push(await engine.read(r));
+        return values;
+      } finally {
+        arena.dispose();
+      }
+    },
+    attention: { eager: 'attentionEager', fused: 'attentionFused' },
+    async crossEntropy(logits, rows, classes, targets) {
+      const placed = engine.upload(logits);
+      try {
+        return crossEntropy(await engine.read(placed), rows, classes, targets);
+      } finally {
+        engine.free(placed);
+      }
+    },
   };
 }
 

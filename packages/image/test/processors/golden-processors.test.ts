@@ -1,7 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  AutoImageProcessor,
   TimmEvalTransform,
   TimmWrapperImageProcessor,
   ViTImageProcessor,
@@ -51,7 +50,6 @@ describe('golden image_processor cases', () => {
       expect([...p.imageMean]).toEqual(r.image_mean);
       expect([...p.imageStd]).toEqual(r.image_std);
       pixelValues = p.preprocessRgb(images);
-      expect(AutoImageProcessor.fromConfig(config)).toBeInstanceOf(ViTImageProcessor);
     } else {
       const cfg = config.pretrained_cfg as TimmPretrainedCfg;
       let transform: TimmEvalTransform;
@@ -59,7 +57,6 @@ describe('golden image_processor cases', () => {
         const p = TimmWrapperImageProcessor.fromConfig(config);
         transform = p.transform;
         pixelValues = p.preprocessRgb(images);
-        expect(AutoImageProcessor.fromConfig(undefined, config)).toBeInstanceOf(TimmWrapperImageProcessor);
       } else {
         // timm's own inference resolution: test_input_size / test_crop_pct.
         transform = new TimmEvalTransform(resolveDataConfig(cfg, { useTestSize: true }));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AutoImageProcessor,
   ImageError,
   TimmWrapperImageProcessor,
   ViTImageProcessor,
@@ -8,51 +7,7 @@ import {
   resolveDataConfig,
   resize,
 } from '@purevit/image';
-import { GOLDEN, MODELS, goldenBytes, goldenJson, maxAbsDiff, openGolden, readRgb, sameBytes } from '../helpers/golden.js';
-
-describe('AutoImageProcessor.fromPretrained picks the processor from a model folder', () => {
-  it('preprocessor_config.json with image_processor_type → ViT', async () => {
-    const p = await AutoImageProcessor.fromPretrained(`${MODELS}fashion-vit-tiny`);
-    expect(p).toBeInstanceOf(ViTImageProcessor);
-    expect((p as ViTImageProcessor).size).toEqual({ height: 28, width: 28 });
-  });
-
-  it('legacy ViTFeatureExtractor config → ViT with size 224 and the ViT defaults', async () => {
-    const p = (await AutoImageProcessor.fromPretrained(`${GOLDEN}vit_tiny_224_fp16/model`)) as ViTImageProcessor;
-    expect(p).toBeInstanceOf(ViTImageProcessor);
-    expect({ size: p.size, resample: p.resample, doRescale: p.doRescale, rescaleFactor: p.rescaleFactor }).toEqual({
-      size: { height: 224, width: 224 },
-      resample: 'bilinear',
-      doRescale: true,
-      rescaleFactor: 1 / 255,
-    });
-  });
-
-  it('timm config.json with pretrained_cfg → TimmWrapper', async () => {
-    const p = (await AutoImageProcessor.fromPretrained(`${MODELS}fashion-vit-tiny-timm`)) as TimmWrapperImageProcessor;
-    expect(p).toBeInstanceOf(TimmWrapperImageProcessor);
-    expect(p.architecture).toBe('vit_tiny_patch16_224');
-    expect(p.inputSize).toEqual([3, 28, 28]);
-    expect(p.size).toEqual({ shortestEdge: 28 });
-    const r = (await AutoImageProcessor.fromPretrained(`${GOLDEN}timm_resnet50_a1_in1k_cfg/model`)) as TimmWrapperImageProcessor;
-    expect(r).toBeInstanceOf(TimmWrapperImageProcessor);
-  });
-
-  it('a transformers config.json without preprocessor_config.json is an error (as in transformers)', async () => {
-    await expect(AutoImageProcessor.fromPretrained(`${GOLDEN}vit_model_basic/model`)).rejects.toThrow(/no preprocessor_config.json/);
-  });
-
-  it('a folder with neither config is a clear error', async () => {
-    await expect(AutoImageProcessor.fromPretrained(`${GOLDEN}pil_resize`)).rejects.toThrow(/neither preprocessor_config.json nor config.json/);
-  });
-
-  it('unsupported processor types and model types are named in the error', () => {
-    expect(() => AutoImageProcessor.fromConfig({ image_processor_type: 'DeiTImageProcessor' })).toThrow(/DeiTImageProcessor is not supported/);
-    expect(() => AutoImageProcessor.fromConfig({ do_resize: true }, { model_type: 'clip' })).toThrow(/model_type clip/);
-    expect(() => AutoImageProcessor.fromConfig(undefined, { model_type: 'vit' })).toThrow(/no preprocessor_config.json/);
-    expect(() => TimmWrapperImageProcessor.fromConfig({ architecture: 'resnet50' })).toThrow(/no pretrained_cfg/);
-  });
-});
+import { GOLDEN, goldenBytes, goldenJson, maxAbsDiff, openGolden, readRgb, sameBytes } from '../helpers/golden.js';
 
 describe('processor API', () => {
   it('preprocess takes paths, bytes and decoded images, one or a batch', async () => {

@@ -4,10 +4,16 @@ import type { LoadOptions } from '../models/load-options.js';
 import type { ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel } from '../models/model-interfaces.js';
 import { TIMM_WRAPPER_FAMILY } from '../models/timm/timm-family.js';
 import { VIT_FAMILY } from '../models/vit/vit-family.js';
+import {
+  BEIT_IMAGE_PROCESSOR, BIT_IMAGE_PROCESSOR, DEIT_IMAGE_PROCESSOR, VIT_HYBRID_IMAGE_PROCESSOR, VIT_IMAGE_PROCESSOR, type ImageProcessorClass,
+} from './image-processors.js';
 
 /**
- * The model families the Auto classes know: config.json's model_type → config class and the class
- * of each task. This table is the single place a family plugs in (no side-effect registration).
+ * The model families purevit knows: config.json's model_type → config class, the class of each task and
+ * the image processor (transformers' CONFIG / MODEL / IMAGE_PROCESSOR mappings in one table). The Auto
+ * classes and AutoImageProcessor read only this table; a family plugs in with one entry here (no
+ * side-effect registration). A family whose models do not exist yet still names its image processor, and
+ * loading one of its models says so.
  */
 
 export type AutoTask = 'model' | 'image-classification' | 'masked-image-modeling';
@@ -34,6 +40,14 @@ export interface ModelFamily {
   modelType: string;
   configFromDict(dict: JsonObject): PretrainedConfig;
   tasks: { [T in AutoTask]?: TaskClass<TaskModels[T]> };
+  /** The image processor transformers uses for this model_type. */
+  imageProcessor: ImageProcessorClass;
+}
+
+/** A family whose image processor is known but whose models are not implemented yet. */
+export interface PendingFamily {
+  modelType: string;
+  imageProcessor: ImageProcessorClass;
 }
 
 export const MODEL_FAMILIES: readonly ModelFamily[] = [
@@ -41,8 +55,31 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
   TIMM_WRAPPER_FAMILY,
 ];
 
+/** transformers' model types whose models purevit does not implement yet, with their image processor. */
+export const PENDING_FAMILIES: readonly PendingFamily[] = [
+  { modelType: 'vit_mae', imageProcessor: VIT_IMAGE_PROCESSOR },
+  { modelType: 'vit_msn', imageProcessor: VIT_IMAGE_PROCESSOR },
+  { modelType: 'vit_hybrid', imageProcessor: VIT_HYBRID_IMAGE_PROCESSOR },
+  { modelType: 'dinov2', imageProcessor: BIT_IMAGE_PROCESSOR },
+  { modelType: 'bit', imageProcessor: BIT_IMAGE_PROCESSOR },
+  { modelType: 'deit', imageProcessor: DEIT_IMAGE_PROCESSOR },
+  { modelType: 'beit', imageProcessor: BEIT_IMAGE_PROCESSOR },
+];
+
 /** Families whose configs are recognised but whose models are not implemented yet (model_type → message). */
-export const PENDING_MODEL_TYPES: Readonly<Record<string, string>> = {};
+export const PENDING_MODEL_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
+  PENDING_FAMILIES.map((f) => [f.modelType, `model_type "${f.modelType}" is not supported yet (its image processor is ${f.imageProcessor.className}); supported: ${supportedList()}`]),
+);
+
+/** The image processor of a model_type (families, then pending ones), or null when the type is unknown. */
+export function imageProcessorFor(modelType: string): ImageProcessorClass | null {
+  return [...MODEL_FAMILIES, ...PENDING_FAMILIES].find((f) => f.modelType === modelType)?.imageProcessor ?? null;
+}
+
+/** Every image processor class the registry names, each once. */
+export function imageProcessorClasses(): ImageProcessorClass[] {
+  return [...new Set([...MODEL_FAMILIES, ...PENDING_FAMILIES].map((f) => f.imageProcessor))];
+}
 
 export const TASK_NAMES: Readonly<Record<AutoTask, string>> = {
   model: 'AutoModel',
@@ -50,7 +87,7 @@ export const TASK_NAMES: Readonly<Record<AutoTask, string>> = {
   'masked-image-modeling': 'AutoModelForMaskedImageModeling',
 };
 
-function supportedList(): string {
+export function supportedList(): string {
   return MODEL_FAMILIES.map((f) => `"${f.modelType}" (${Object.values(f.tasks).map((t) => t.className).join(', ')})`).join('; ');
 }
 

@@ -1,4 +1,4 @@
-import type { AttentionIO, AttentionShape, Engine } from '@purevit/core';
+import type { DeviceArray, Engine } from '@purevit/core';
 import type { LayerNorm } from './layer-norm.js';
 import { Linear } from './linear.js';
 
@@ -11,15 +11,15 @@ export type AttentionImplementation = 'eager' | 'fused';
 export interface AttentionOptions {
   implementation: AttentionImplementation;
   /** [heads]: multiplies each head's probabilities (forces eager). */
-  headMask?: Float32Array;
+  headMask?: DeviceArray;
   /** [batch, heads, tokens, tokens]: receives the probabilities (forces eager). */
-  probs?: Float32Array;
+  probs?: DeviceArray;
 }
 
 /** Scratch buffers of one attention call, owned by the caller's run state. */
 export interface AttentionScratch {
-  qkv: Float32Array; // [rows, 3·dim]
-  context: Float32Array; // [rows, dim]
+  qkv: DeviceArray; // [rows, 3·dim]
+  context: DeviceArray; // [rows, dim]
 }
 
 /**
@@ -33,8 +33,8 @@ export interface QkNorm {
 
 /**
  * Multi-head self-attention over token-major activations. q, k and v come from ONE fused projection
- * (row = [q | k | v], heads contiguous inside each), read in place by the attention kernel through
- * strided views, so nothing is transposed; the output projection can add the residual in its epilogue.
+ * (row = [q | k | v], heads contiguous inside each), read in place by the attention op through strided
+ * views, so nothing is transposed; the output projection can add the residual in its epilogue.
  */
 export class Attention {
   readonly dim: number;
@@ -59,43 +59,34 @@ export class Attention {
     }
   }
 
-  /**
-   * out[batch·tokens, dim] = proj(attention(qkv(x))) (+ residual). `out` must not alias `x` or `residual`.
-   */
-  async forward(
-    x: Float32Array, // [batch·tokens, dim]
+  /** out[batch·tokens, dim] = proj(attention(qkv(x))) (+ residual). `out` must not overlap `x` or `residual`. */
+  forward(
+    x: DeviceArray, // [batch·tokens, dim]
     batch: number,
     tokens: number,
-    out: Float32Array, // [batch·tokens, dim]
+    out: DeviceArray, // [batch·tokens, dim]
     scratch: AttentionScratch,
     options: AttentionOptions,
-    residual?: Float32Array, // [batch·tokens, dim]
-  ): Promise<void> {
+    residual?: DeviceArray, // [batch·tokens, dim]
+  ): void {
     const rows = batch * tokens;
     const d = this.dim;
-    await this.qkv.forward(x, rows, scratch.qkv);
-    if (this.qkNorm) await this.normalizeQk(scratch.qkv, rows, this.qkNorm);
-    const io: AttentionIO = {
-      q: scratch.qkv, qOffset: 0, qRowStride: 3 * d,
-      k: scratch.qkv, kOffset: d, kRowStride: 3 * d,
-      v: scratch.qkv, vOffset: 2 * d, vRowStride: 3 * d,
-      out: scratch.context, outRowStride: d,
-    };
-    const shape: AttentionShape = { batch, heads: this.numHeads, queryLen: tokens, keyLen: tokens, headDim: this.headDim };
-    const { headMask, probs } = options;
-    if (options.implementation === 'fused' && !headMask && !probs) await this.engine.attentionFused(io, shape);
-    else await this.engine.attentionEager(io, shape, { headMask, probs });
-    await this.proj.forward(scratch.context, rows, out, undefined, residual);
-  }
-
-  /** In place: the q and k parts of each row hold numHeads contiguous head vectors, normed one by one. */
-  private async normalizeQk(qkv: Float32Array, rows: number, norms: QkNorm): Promise<void> {
-    const d = this.dim;
-    for (let r = 0; r < rows; r++) {
-      const q = qkv.subarray(r * 3 * d, r * 3 * d + d);
-      const k = qkv.subarray(r * 3 * d + d, r * 3 * d + 2 * d);
-      await norms.q.forward(q, this.numHeads, q);
-      await norms.k.forward(k, this.numHeads, k);
+    const { qkv, context } = scratch;
+    this.qkv.forward({ x, rows, out: qkv });
+    const q = qkv, k = qkv.view(d), v = qkv.view(2 * d);
+    if (this.qkNorm) {
+      // Every head's q (then k) vector of every row, normed in place: one call each.
+      const layout = { segments: this.numHeads, ldx: 3 * d, ldo: 3 * d };
+      this.qkNorm.q.forward(q, rows, q, layout);
+      this.qkNorm.k.forward(k, rows, k, layout);
     }
+    const args = {
+      q, ldq: 3 * d, k, ldk: 3 * d, v, ldv: 3 * d, out: context, ldo: d,
+      batch, heads: this.numHeads, queryLen: tokens, keyLen: tokens, headDim: this.headDim,
+    };
+    const { headMask, probs } = options;
+    if (options.implementation === 'fused' && !headMask && !probs) this.engine.ops.attentionFused(args);
+    else this.engine.ops.attentionEager({ ...args, headMask, probs });
+    this.proj.forward({ x: context, rows, out, residual });
   }
 }

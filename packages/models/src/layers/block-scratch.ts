@@ -1,13 +1,14 @@
+import type { DeviceArray } from '@purevit/core';
 import type { RunState } from './run-state.js';
 
 /** Activations of one transformer block, reused by every block of the stack. `rows` = batch · tokens. */
 export interface BlockScratch {
   readonly rows: number;
-  readonly normed: Float32Array; // [rows, dim]     norm1 / norm2 output
-  readonly qkv: Float32Array; // [rows, 3·dim]      fused q | k | v projection
-  readonly context: Float32Array; // [rows, dim]    attention output before the output projection
-  readonly mid: Float32Array; // [rows, dim]        residual stream between the attention and MLP halves
-  readonly mlpHidden: Float32Array; // [rows, mlpDim]
+  readonly normed: DeviceArray; // [rows, dim]     norm1 / norm2 output
+  readonly qkv: DeviceArray; // [rows, 3·dim]      fused q | k | v projection
+  readonly context: DeviceArray; // [rows, dim]    attention output before the output projection
+  readonly mid: DeviceArray; // [rows, dim]        residual stream between the attention and MLP halves
+  readonly mlpHidden: DeviceArray; // [rows, mlpDim]
 }
 
 /** Run-state buffer lengths of a block's scratch for `rows` rows. */

@@ -1,42 +1,50 @@
-import { foldBatchNorm, type ActivationName, type Arena, type Engine, type PreparedConv2d } from '@purevit/core';
-import { conv2dNhwcOutputShape, im2rowLength } from '@purevit/core';
+import {
+  conv2dOutputShape, conv2dScratchLength, convSpec, depthwiseWeight, foldBatchNorm, isDepthwise, type ActivationName, type Arena,
+  type ConvSpec, type DeviceArray, type Engine, type PreparedConv2d,
+} from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { BATCH_NORM_EPS, readBatchNorm, type BatchNormParams } from './batch-norm.js';
 
-/** The hyper-parameters of a torch nn.Conv2d (square kernels, symmetric padding, as timm's ResNet uses). */
+/** The hyper-parameters of a torch nn.Conv2d (square kernels; symmetric padding, or TensorFlow's 'same' as timm's Conv2dSame). */
 export interface Conv2dSpec {
   inChannels: number;
   outChannels: number;
   kernel: number;
   stride?: number;
-  padding?: number;
+  padding?: number | 'same';
   dilation?: number;
   groups?: number;
 }
 
-/** A channels-last activation: data [n, h, w, c] row-major (the ResNet trunk runs channels-last). */
+/** A channels-last activation in engine memory: [n, h, w, c] row-major (the ResNet trunk runs channels-last). */
 export interface FeatureMap {
-  data: Float32Array; // [n, h, w, c]
+  data: DeviceArray; // [n, h, w, c]
   shape: [number, number, number, number];
 }
 
 export interface Conv2dForwardOptions {
   activation?: ActivationName;
   /** [n, oh, ow, out] added after the activation (may be `out`). */
-  residual?: Float32Array;
-  /** im2row rows (`scratchLength` floats) in engine memory. */
-  scratch?: Float32Array;
+  residual?: DeviceArray;
+  /** The workspace (`scratchLength` floats) in engine memory. */
+  scratch?: DeviceArray;
 }
 
 /**
- * torch nn.Conv2d on channels-last maps: im2row + the engine's GEMM (a 1×1 stride-1 conv reads its input
- * as is). An eval-mode BatchNorm that follows the conv is folded into its weight and bias at load
+ * torch nn.Conv2d on channels-last maps (op conv2d: on the CPU backends im2row + the GEMM; a 1×1 stride-1 conv
+ * reads its input as is). An eval-mode BatchNorm that follows the conv is folded into its weight and bias at load
  * (`loadWithBatchNorm`), so conv → BN costs one conv; the bias, an activation and a residual add run in the
- * GEMM's epilogue. The weight is packed once for the engine (reordered to [out, kh, kw, in]).
+ * GEMM's epilogue. The weight is packed once for the engine (reordered to [out, kh, kw, in]). A depthwise conv
+ * (groups = in = out channels) runs op depthwiseConv2d instead, its weight uploaded as [kh, kw, c].
  */
 export class Conv2d {
   readonly engine: Engine;
-  readonly prepared: PreparedConv2d;
+  /** The resolved spec (kernel, stride, padding, dilation, groups). */
+  readonly convSpec: ConvSpec;
+  /** The packed weight of op conv2d; null for a depthwise conv (see `depthwise`). */
+  readonly prepared: PreparedConv2d | null;
+  /** A depthwise conv's weight [kh, kw, c] and bias [c] in engine memory; null otherwise. */
+  readonly depthwise: { weight: DeviceArray; bias: DeviceArray | null } | null;
 
   constructor(
     arena: Arena,
@@ -51,7 +59,15 @@ export class Conv2d {
     }
     if (weight.length !== wShape.reduce((a, b) => a * b, 1)) throw new RangeError(`Conv2d: weight does not hold [${wShape.join(',')}]`);
     this.engine = arena.engine;
-    this.prepared = arena.prepareConv2d(weight, wShape, bias, { stride: spec.stride ?? 1, padding: spec.padding ?? 0, dilation: spec.dilation ?? 1, groups });
+    const options = { stride: spec.stride ?? 1, padding: spec.padding ?? 0, dilation: spec.dilation ?? 1, groups };
+    this.convSpec = convSpec(wShape, options);
+    if (isDepthwise(this.convSpec)) {
+      this.prepared = null;
+      this.depthwise = { weight: arena.upload(depthwiseWeight(weight, this.convSpec)), bias: bias && arena.upload(bias) };
+    } else {
+      this.prepared = arena.prepareConv2d(weight, wShape, bias, options);
+      this.depthwise = null;
+    }
   }
 
   /** Reads `<scope>.weight` (and `<scope>.bias` when `bias`). */
@@ -79,22 +95,27 @@ export class Conv2d {
 
   /** [n, oh, ow, out] for an input [n, h, w, in]. */
   outputShape(shape: FeatureMap['shape']): FeatureMap['shape'] {
-    return conv2dNhwcOutputShape(shape, this.prepared);
+    return conv2dOutputShape(shape, this.convSpec);
   }
 
-  /** Floats of the im2row rows this conv needs for an input of `shape` (0 for a 1×1 stride-1 conv). */
+  /** Floats of the workspace this conv may use for an input of `shape` (0 for a 1×1 stride-1 conv or a depthwise one). */
   scratchLength(shape: FeatureMap['shape']): number {
-    return im2rowLength(shape, this.prepared);
+    return this.prepared ? conv2dScratchLength(shape, this.convSpec) : 0;
   }
 
   /** conv(x) (+ bias, activation, + residual) into `out`; returns the output map (a view of `out`). */
-  async forward(x: FeatureMap, out: Float32Array, options: Conv2dForwardOptions = {}): Promise<FeatureMap> {
+  forward(x: FeatureMap, out: DeviceArray, options: Conv2dForwardOptions = {}): FeatureMap {
     if (x.shape[3] !== this.spec.inChannels) {
       throw new RangeError(`Conv2d: input has ${x.shape[3]} channels, the conv reads ${this.spec.inChannels}`);
     }
     const shape = this.outputShape(x.shape);
-    const data = out.subarray(0, shape[0] * shape[1] * shape[2] * shape[3]);
-    await this.engine.conv2dNhwc(x.data, x.shape, this.prepared, data, options);
+    const data = out.view(0, shape[0] * shape[1] * shape[2] * shape[3]);
+    if (this.prepared) {
+      this.engine.ops.conv2d({ x: x.data, shape: x.shape, weight: this.prepared, out: data, ...options });
+    } else if (this.depthwise) {
+      const { activation, residual } = options;
+      this.engine.ops.depthwiseConv2d({ x: x.data, shape: x.shape, spec: this.convSpec, ...this.depthwise, out: data, activation, residual });
+    }
     return { data, shape };
   }
 }

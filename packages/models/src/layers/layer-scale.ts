@@ -1,3 +1,4 @@
+import type { Arena, DeviceArray, Engine } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 
 /**
@@ -5,27 +6,28 @@ import type { WeightScope } from '@purevit/weights';
  * residual branch. Checkpoint: `<scope>.gamma` [dim].
  */
 export class LayerScale {
+  readonly engine: Engine;
+  readonly gamma: DeviceArray; // [dim]
+
   constructor(
-    readonly gamma: Float32Array, // [dim]
+    arena: Arena,
+    gamma: Float32Array, // [dim]
     readonly dim: number,
   ) {
     if (gamma.length !== dim) throw new RangeError(`LayerScale: gamma has ${gamma.length} values, dim is ${dim}`);
+    this.engine = arena.engine;
+    this.gamma = arena.upload(gamma);
   }
 
-  static async load(scope: WeightScope, dim: number): Promise<LayerScale> {
-    return new LayerScale(await scope.get('gamma', [dim]), dim);
+  static async load(arena: Arena, scope: WeightScope, dim: number): Promise<LayerScale> {
+    return new LayerScale(arena, await scope.get('gamma', [dim]), dim);
   }
 
   /**
-   * out[rows, dim] = residual + branch · gamma, as timm's `x + ls(branch)` (the product is rounded
-   * to float32 before the add, as torch does). `out` may alias `branch` or `residual`.
+   * out[rows, dim] = residual + branch · gamma, as timm's `x + ls(branch)` (the product rounded to float32
+   * before the add, as torch). `out` may be `branch` or `residual`.
    */
-  addScaled(branch: Float32Array, residual: Float32Array, rows: number, out: Float32Array): void {
-    const d = this.dim;
-    const g = this.gamma;
-    for (let r = 0; r < rows; r++) {
-      const o = r * d;
-      for (let c = 0; c < d; c++) out[o + c] = residual[o + c] + Math.fround(branch[o + c] * g[c]);
-    }
+  addScaled(branch: DeviceArray, residual: DeviceArray, rows: number, out: DeviceArray): void {
+    this.engine.ops.scaleAdd({ x: branch, scale: this.gamma, residual, out, rows, dim: this.dim });
   }
 }

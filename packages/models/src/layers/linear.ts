@@ -1,4 +1,4 @@
-import type { ActivationName, Arena, Engine, PreparedLinear } from '@purevit/core';
+import type { ActivationName, Arena, DeviceArray, Engine, PreparedLinear } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 
 /** A torch nn.Linear's parameters as read from a checkpoint, before packing. */
@@ -21,7 +21,8 @@ export async function readLinear(scope: WeightScope, inFeatures: number, outFeat
 
 /**
  * Stacks linears that read the same input along the output axis (q, k, v → one qkv projection), so
- * one matmul computes all of them; row `r` of the result is [out₀ | out₁ | …].
+ * one matmul computes all of them; row `r` of the result is [out₀ | out₁ | …]. (Checkpoint weights, before
+ * they are packed.)
  */
 export function concatLinears(parts: readonly LinearWeights[]): LinearWeights {
   const inFeatures = parts[0].inFeatures;
@@ -37,6 +38,20 @@ export function concatLinears(parts: readonly LinearWeights[]): LinearWeights {
     row += p.outFeatures;
   }
   return { weight, bias, outFeatures, inFeatures };
+}
+
+export interface LinearForward {
+  /** [rows, inFeatures] (row stride ldx). */
+  x: DeviceArray;
+  rows: number;
+  /** [rows, outFeatures] (row stride ldo); must not overlap x. */
+  out: DeviceArray;
+  activation?: ActivationName;
+  /** Added last; may be `out`. */
+  residual?: DeviceArray | null;
+  ldx?: number;
+  ldo?: number;
+  ldr?: number;
 }
 
 /** y = x·Wᵀ + b with an optional fused epilogue (activation, then residual add), on the arena's engine. */
@@ -58,11 +73,8 @@ export class Linear {
     return new Linear(arena, await readLinear(scope, inFeatures, outFeatures, bias));
   }
 
-  /**
-   * out[rows, outFeatures] = x[rows, inFeatures]·Wᵀ + b, then `activation`, then `+= residual`.
-   * `out` must not alias `x`; `residual` may be `out`.
-   */
-  forward(x: Float32Array, rows: number, out: Float32Array, activation?: ActivationName, residual?: Float32Array): Promise<void> {
-    return this.engine.linear(x, rows, this.prepared, out, { activation, residual });
+  /** out = act(x·Wᵀ + b) (+ residual). */
+  forward(f: LinearForward): void {
+    this.engine.ops.linear({ ...f, weight: this.prepared });
   }
 }

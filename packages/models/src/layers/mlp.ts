@@ -1,4 +1,4 @@
-import { isActivationName, ACTIVATION_NAMES, type ActivationName } from '@purevit/core';
+import { isActivationName, ACTIVATION_NAMES, type ActivationName, type DeviceArray } from '@purevit/core';
 import type { Linear } from './linear.js';
 
 /** Resolves a config's activation name, or throws naming it and the supported ones. */
@@ -25,8 +25,8 @@ export class Mlp {
   }
 
   /** out[rows, dim] = fc2(act(fc1(x))) (+ residual); `hidden` is scratch [rows, hiddenDim]. */
-  async forward(x: Float32Array, rows: number, out: Float32Array, hidden: Float32Array, residual?: Float32Array): Promise<void> {
-    await this.fc1.forward(x, rows, hidden, this.activation);
-    await this.fc2.forward(hidden, rows, out, undefined, residual);
+  forward(x: DeviceArray, rows: number, out: DeviceArray, hidden: DeviceArray, residual?: DeviceArray): void {
+    this.fc1.forward({ x, rows, out: hidden, activation: this.activation });
+    this.fc2.forward({ x: hidden, rows, out, residual });
   }
 }

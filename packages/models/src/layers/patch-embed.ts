@@ -1,11 +1,14 @@
-import type { Arena, Engine, PreparedPatchEmbed } from '@purevit/core';
+import type { Arena, DeviceArray, Engine, PreparedLinear } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 
-/** Conv2d with kernel = stride = patch, written token-major: pixels [B, C, H, W] → tokens [B, gh·gw, dim]. */
+/**
+ * Conv2d with kernel = stride = patch as one GEMM over the image's patches: pixels [B, C, H, W] → patch
+ * rows (op patchify, torch's weight order) → tokens [B·gh·gw, dim]. The conv weight [dim, C, ph, pw] is
+ * the linear weight [dim, C·ph·pw] as it is.
+ */
 export class PatchEmbed {
   readonly engine: Engine;
-  /** The conv weight [dim, channels·ph·pw] packed for the engine's GEMM, and its bias. */
-  readonly prepared: PreparedPatchEmbed;
+  readonly prepared: PreparedLinear;
 
   constructor(
     arena: Arena,
@@ -16,7 +19,7 @@ export class PatchEmbed {
     readonly patch: readonly [number, number],
   ) {
     this.engine = arena.engine;
-    this.prepared = arena.preparePatchEmbed(weight, bias, dim, channels, patch);
+    this.prepared = arena.prepareLinear(weight, bias, dim, channels * patch[0] * patch[1]);
   }
 
   static async load(arena: Arena, scope: WeightScope, dim: number, channels: number, patch: readonly [number, number], bias = true): Promise<PatchEmbed> {
@@ -29,27 +32,20 @@ export class PatchEmbed {
     return [Math.floor(height / this.patch[0]), Math.floor(width / this.patch[1])];
   }
 
-  /** Floats of the gathered patches of `batch` images [batch·gh·gw, channels·ph·pw] (the `scratch` of forward). */
-  scratchLength(batch: number, height: number, width: number): number {
-    const [gh, gw] = this.grid(height, width);
-    return batch * gh * gw * this.channels * this.patch[0] * this.patch[1];
+  /** Floats of the patch rows of `batch` images on a grid [batch·gh·gw, channels·ph·pw] (the `rows` of forward). */
+  rowsLength(batch: number, grid: readonly [number, number]): number {
+    return batch * grid[0] * grid[1] * this.channels * this.patch[0] * this.patch[1];
   }
 
   /**
-   * Writes the patch tokens of `pixels` [B, C, H, W] into `out`: token (b, p) goes to
-   * out[(b·tokenStride + tokenOffset + p)·dim …] — so the caller can leave room for prefix tokens.
+   * out [batch·gh·gw, dim] = the patch tokens of `pixels` [batch, C, H, W] on `grid` (smaller than the image:
+   * the remainder is dropped; larger: zero padding on the bottom / right, timm's dynamic_img_pad).
    */
-  forward(
-    pixels: Float32Array,
-    shape: readonly [number, number, number, number],
-    out: Float32Array,
-    tokenStride: number,
-    tokenOffset: number,
-    scratch?: Float32Array,
-  ): Promise<void> {
+  forward(pixels: DeviceArray, shape: readonly [number, number, number, number], grid: readonly [number, number], rows: DeviceArray, out: DeviceArray): void {
     if (shape[1] !== this.channels) {
       throw new RangeError(`pixel values have ${shape[1]} channels, the model expects ${this.channels}`);
     }
-    return this.engine.patchEmbed(pixels, shape, this.prepared, out, { tokenStride, tokenOffset, scratch });
+    this.engine.ops.patchify({ pixels, shape, patch: this.patch, grid, out: rows });
+    this.engine.ops.linear({ x: rows, rows: shape[0] * grid[0] * grid[1], weight: this.prepared, out });
   }
 }

@@ -1,4 +1,4 @@
-import type { Arena } from '@purevit/core';
+import type { Arena, DeviceArray } from '@purevit/core';
 
 /**
  * A model's activations between forwards (llama2.c's RunState): named buffers in engine memory, each
@@ -6,21 +6,22 @@ import type { Arena } from '@purevit/core';
  * allocate nothing. `view(name, length)` is the first `length` floats of a buffer reserved before.
  */
 export class RunState {
-  private readonly buffers = new Map<string, Float32Array>();
+  private readonly buffers = new Map<string, DeviceArray>();
 
   constructor(private readonly arena: Arena) {}
 
   /**
-   * Makes every named buffer hold at least its length. Returns false (holding nothing new) when engine
+   * Makes every named buffer hold at least its length. Resolves false (holding nothing new) when engine
    * memory cannot: an unshared WASM heap never grows, so the caller then runs a smaller batch at a time.
+   * Asynchronous, as some devices learn of a failed allocation late.
    */
-  reserve(lengths: Readonly<Record<string, number>>): boolean {
+  async reserve(lengths: Readonly<Record<string, number>>): Promise<boolean> {
     const short = Object.entries(lengths).filter(([name, n]) => (this.buffers.get(name)?.length ?? -1) < n);
     if (short.length === 0) return true;
     for (const [name] of short) this.release(name);
     const made: string[] = [];
     for (const [name, n] of short) {
-      const buffer = this.arena.tryAlloc(Math.max(1, n));
+      const buffer = await this.arena.tryAlloc(Math.max(1, n));
       if (!buffer) {
         for (const m of made) this.release(m);
         return false;
@@ -32,10 +33,10 @@ export class RunState {
   }
 
   /** The first `length` floats of buffer `name` (reserved before). */
-  view(name: string, length: number): Float32Array {
+  view(name: string, length: number): DeviceArray {
     const buffer = this.buffers.get(name);
     if (!buffer || buffer.length < length) throw new Error(`RunState: buffer ${name} holds ${buffer?.length ?? 0} floats, ${length} needed`);
-    return buffer.subarray(0, length);
+    return buffer.view(0, length);
   }
 
   /** Frees every buffer. */
@@ -67,10 +68,10 @@ export class Serial {
  * else halves until it does (one image at a time at worst; an image that does not fit is an error).
  * Every image is computed independently of the others, so chunking changes no bit of the result.
  */
-export function fitBatch(batch: number, reserve: (images: number) => boolean, what: string): number {
+export async function fitBatch(batch: number, reserve: (images: number) => Promise<boolean>, what: string): Promise<number> {
   let chunk = Math.max(1, batch);
   for (;;) {
-    if (reserve(chunk)) return chunk;
+    if (await reserve(chunk)) return chunk;
     if (chunk === 1) throw new Error(`${what}: the engine's memory cannot hold the activations of one image (an unshared WebAssembly heap does not grow; load the model with more room or use shared memory)`);
     chunk = Math.ceil(chunk / 2);
   }

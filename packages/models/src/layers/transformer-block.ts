@@ -1,3 +1,4 @@
+import type { DeviceArray } from '@purevit/core';
 import type { Attention, AttentionOptions } from './attention.js';
 import type { BlockScratch } from './block-scratch.js';
 import type { LayerNorm } from './layer-norm.js';
@@ -45,22 +46,22 @@ export class TransformerBlock {
   }
 
   /** Updates the residual stream `h` [batch·tokens, dim] in place. */
-  async forward(h: Float32Array, batch: number, tokens: number, scratch: BlockScratch, attention: AttentionOptions): Promise<void> {
+  forward(h: DeviceArray, batch: number, tokens: number, scratch: BlockScratch, attention: AttentionOptions): void {
     const rows = batch * tokens;
-    await this.norm1.forward(h, rows, scratch.normed);
+    this.norm1.forward(h, rows, scratch.normed);
     // Without LayerScale the residual add is fused into the projection's epilogue.
     if (this.ls1) {
-      await this.attn.forward(scratch.normed, batch, tokens, scratch.mid, scratch, attention);
+      this.attn.forward(scratch.normed, batch, tokens, scratch.mid, scratch, attention);
       this.ls1.addScaled(scratch.mid, h, rows, scratch.mid);
     } else {
-      await this.attn.forward(scratch.normed, batch, tokens, scratch.mid, scratch, attention, h);
+      this.attn.forward(scratch.normed, batch, tokens, scratch.mid, scratch, attention, h);
     }
-    await this.norm2.forward(scratch.mid, rows, scratch.normed);
+    this.norm2.forward(scratch.mid, rows, scratch.normed);
     if (this.ls2) {
-      await this.mlp.forward(scratch.normed, rows, h, scratch.mlpHidden);
+      this.mlp.forward(scratch.normed, rows, h, scratch.mlpHidden);
       this.ls2.addScaled(h, scratch.mid, rows, h);
     } else {
-      await this.mlp.forward(scratch.normed, rows, h, scratch.mlpHidden, scratch.mid);
+      this.mlp.forward(scratch.normed, rows, h, scratch.mlpHidden, scratch.mid);
     }
   }
 }

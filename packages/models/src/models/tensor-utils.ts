@@ -15,37 +15,6 @@ export function checkPixelValues(pixelValues: Tensor, channels: number): [number
   return [shape[0], shape[1], shape[2], shape[3]];
 }
 
-/** Token `index` of every sequence: x [batch, tokens, dim] → [batch, dim] (a copy). */
-export function selectToken(x: Tensor, index = 0): Tensor {
-  const [batch, tokens, dim] = x.shape;
-  const out = Tensor.zeros([batch, dim]);
-  for (let b = 0; b < batch; b++) out.data.set(x.data.subarray((b * tokens + index) * dim, (b * tokens + index + 1) * dim), b * dim);
-  return out;
-}
-
-/**
- * Drops `prefix` tokens of x [batch, tokens, dim]: NLC [batch, tokens - prefix, dim], or with a
- * `grid` [gh, gw] the NCHW map [batch, dim, gh, gw].
- */
-export function patchTokens(x: Tensor, prefix: number, grid: readonly [number, number] | null): Tensor {
-  const [batch, tokens, dim] = x.shape;
-  const n = tokens - prefix;
-  if (!grid) {
-    const out = Tensor.zeros([batch, n, dim]);
-    for (let b = 0; b < batch; b++) out.data.set(x.data.subarray((b * tokens + prefix) * dim, (b + 1) * tokens * dim), b * n * dim);
-    return out;
-  }
-  if (grid[0] * grid[1] !== n) throw new RangeError(`${n} patch tokens do not fill a ${grid[0]}x${grid[1]} grid`);
-  const out = Tensor.zeros([batch, dim, grid[0], grid[1]]);
-  for (let b = 0; b < batch; b++) {
-    for (let p = 0; p < n; p++) {
-      const src = (b * tokens + prefix + p) * dim;
-      for (let c = 0; c < dim; c++) out.data[(b * dim + c) * n + p] = x.data[src + c];
-    }
-  }
-  return out;
-}
-
 /** A boolean mask given as a Tensor (non-zero = true), bytes, booleans or numbers, as 0/1 numbers. */
 export type BoolMask = Tensor | Uint8Array | readonly boolean[] | readonly number[];
 

@@ -1,10 +1,10 @@
 /**
  * A patch-grid map (e.g. attention) drawn over its image: bilinear upsampling to the image size
- * (F.interpolate), min-max normalisation, the inferno colormap, alpha-blended over the image. Tiny
+ * (F.interpolate's reference, on the CPU: the map is an output already read back), min-max normalisation, the inferno colormap, alpha-blended over the image. Tiny
  * images (Fashion-MNIST's 28×28) are first enlarged with nearest-neighbour so the map stays legible.
  */
 
-import { interpolate } from '@purevit/core';
+import { runReference } from '@purevit/core';
 import { resize, type RgbImage } from '@purevit/image';
 
 export interface HeatMapOptions {
@@ -33,7 +33,7 @@ export function upsampleMap(values: Float32Array, grid: readonly [number, number
   const [gh, gw] = grid;
   if (values.length !== gh * gw) throw new RangeError(`heat map: ${values.length} values do not fill a ${gh}x${gw} grid`);
   const out = new Float32Array(width * height); // [height, width]
-  interpolate(values, [1, 1, gh, gw], height, width, { mode: 'bilinear', alignCorners: false }, out);
+  runReference('interpolate', { x: values, shape: [1, 1, gh, gw], size: [height, width], mode: 'bilinear', alignCorners: false, out });
   let min = Infinity;
   let max = -Infinity;
   for (const v of out) {

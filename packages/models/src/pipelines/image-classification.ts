@@ -1,4 +1,4 @@
-import { sigmoid, softmax } from '@purevit/core';
+import { activationReference, runReference } from '@purevit/core';
 import type { AnyImageProcessor, ImageInput } from '@purevit/image';
 import { AutoModelForImageClassification } from '../auto/auto-model.js';
 import type { PretrainedConfig } from '../configs/pretrained-config.js';
@@ -41,8 +41,9 @@ export function defaultClassificationFunction(config: PretrainedConfig): Classif
 /** Scores of one row of logits, then the topK labels by score (ties: lower class index first). */
 export function topKLabels(logits: Float32Array, config: PretrainedConfig, topK: number, fn: ClassificationFunction): ClassificationResult[] {
   const scores = new Float32Array(logits.length);
-  if (fn === 'softmax') softmax(logits, 1, logits.length, scores);
-  else if (fn === 'sigmoid') sigmoid(logits, scores);
+  // On the CPU: the logits are the model's output, read back (the ops' references, float64).
+  if (fn === 'softmax') runReference('softmax', { x: logits, out: scores, rows: 1, cols: logits.length });
+  else if (fn === 'sigmoid') activationReference('sigmoid', logits, scores);
   else if (fn === 'none') scores.set(logits);
   else throw new RangeError(`functionToApply must be "softmax", "sigmoid" or "none", got ${JSON.stringify(fn)}`);
   const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b);

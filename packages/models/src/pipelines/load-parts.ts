@@ -1,4 +1,5 @@
-import { AutoImageProcessor, type AnyImageProcessor } from '@purevit/image';
+import { AutoImageProcessor } from '../auto/auto-image-processor.js';
+import type { AnyImageProcessor } from '../auto/image-processors.js';
 import type { ModelRepo } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import { AutoConfig } from '../auto/auto-config.js';

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@purevit/core';
-import { AutoImageProcessor, TimmWrapperImageProcessor, ViTImageProcessor } from '@purevit/image';
+import { TimmWrapperImageProcessor, ViTImageProcessor } from '@purevit/image';
+import { AutoImageProcessor } from '@purevit/models';
 import { SafetensorsFile, bytesSource } from '@purevit/weights';
 import {
   AutoModelForImageClassification,

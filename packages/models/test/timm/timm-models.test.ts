@@ -236,8 +236,13 @@ describe('TimmWrapperModel / TimmWrapperForImageClassification on timm ResNets',
     const early = await model.forwardIntermediates(x, { indices: [1], stopEarly: true });
     expect(early.intermediates[0].shape).toEqual([1, 16, 16, 16]);
     expect(early.final!.data).toEqual(early.intermediates[0].data);
-    await expect(model.forwardIntermediates(x, { outputFmt: 'NLC' })).rejects.toThrow(/NCHW intermediates only/);
+    // No stage run (indices [0]): final is the stem after its max-pool, as timm's loop leaves x.
+    const stem = await model.forwardIntermediates(x, { indices: [0], stopEarly: true });
+    expect(stem.intermediates[0].shape).toEqual([1, 16, 32, 32]);
+    expect(stem.final!.shape).toEqual([1, 16, 16, 16]);
+    await expect(model.forwardIntermediates(x, { outputFmt: 'NLC' })).rejects.toThrow(/outputFmt must be "NCHW", got "NLC"/);
     await expect(model.forwardIntermediates(x, { indices: 6 })).rejects.toThrow(/last-n \(6\) is out of range \(1 to 5\)/);
+    await expect(model.forwardIntermediates(x, { indices: 0 })).rejects.toThrow(/last-n \(0\) is out of range \(1 to 5\)/);
   });
 
   it('global pools max, avgmax and catavgmax ([avg | max], twice the features)', async () => {

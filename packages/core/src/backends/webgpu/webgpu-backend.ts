@@ -6,9 +6,9 @@
  * asynchronously): WebGpuOutOfMemoryError, WebGpuDeviceLostError, WebGpuValidationError.
  */
 
-import type { AttentionShape } from '../../kernels/attention-io.js';
-import { activationKind, type ActivationKind, type ActivationName } from '../../kernels/activation-name.js';
-import type { MaxPool2dOptions } from '../../kernels/output-shapes.js';
+import type { AttentionShape } from '../../ops/attention-args.js';
+import { activationKind, type ActivationKind, type ActivationName } from '../../ops/activation-name.js';
+import type { MaxPool2dOptions } from './kernels/pool-geometry.js';
 import { BufferPool } from './buffer-pool.js';
 import { WebGpuDevice, type WebGpuAdapterDescription, type WebGpuDeviceOptions } from './device.js';
 import type { GpuArray } from './gpu-array.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuBackend } from '../../../src/backends/webgpu/index.js';
-import { attentionReference } from '../../../src/reference/attention.js';
+import { attentionReference } from './references.js';
 import { awkwardSize, maxAbsDiff, randomArray, seed } from '../../helpers/random.js';
 import { attentionHeadMajor } from './gpu-runs.js';
 import { swiftShaderBackend } from './swiftshader.js';

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuBackend } from '../../../src/backends/webgpu/index.js';
-import { conv2dOutputShape } from '../../../src/kernels/output-shapes.js';
-import { activationFormulas } from '../../../src/reference/activations.js';
-import { adaptiveAvgPool2dReference } from '../../../src/reference/adaptive-avg-pool2d.js';
-import { conv2dReference } from '../../../src/reference/conv2d.js';
-import { maxPool2dReference } from '../../../src/reference/max-pool2d.js';
-import { patchEmbedReference } from '../../../src/reference/patch-embed.js';
+import { conv2dOutputShape } from './references.js';
+import { activationFormulas } from './references.js';
+import { adaptiveAvgPool2dReference } from './references.js';
+import { conv2dReference } from './references.js';
+import { maxPool2dReference } from './references.js';
+import { patchEmbedReference } from './references.js';
 import { maxAbsDiff, randomArray, seed } from '../../helpers/random.js';
 import { conv2dNchw } from './gpu-runs.js';
 import { swiftShaderBackend } from './swiftshader.js';

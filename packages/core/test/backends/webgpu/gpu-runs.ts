@@ -4,8 +4,8 @@
  * copies, as a model would.
  */
 
-import type { AttentionShape } from '../../../src/kernels/attention-io.js';
-import type { Conv2dOptions } from '../../../src/kernels/output-shapes.js';
+import type { AttentionShape } from '../../../src/ops/attention-args.js';
+import type { Conv2dOptions } from '../../../src/ops/conv2d.js';
 import type { GpuArray, WebGpuBackend } from '../../../src/backends/webgpu/index.js';
 
 /** Reads `out` and frees every array given. */

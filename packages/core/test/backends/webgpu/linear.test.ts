@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linearReference } from '../../../src/reference/linear.js';
+import { linearReference } from './references.js';
 import type { WebGpuBackend } from '../../../src/backends/webgpu/index.js';
 import { swiftShaderBackend } from './swiftshader.js';
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuBackend } from '../../../src/backends/webgpu/index.js';
-import { activationFormulas } from '../../../src/reference/activations.js';
-import { layerNormReference } from '../../../src/reference/layer-norm.js';
-import { softmaxReference } from '../../../src/reference/softmax.js';
-import { ACTIVATION_NAMES, activationKind } from '../../../src/kernels/activation-name.js';
+import { activationFormulas } from './references.js';
+import { layerNormReference } from './references.js';
+import { softmaxReference } from './references.js';
+import { ACTIVATION_NAMES, activationKind } from '../../../src/ops/activation-name.js';
 import { awkwardSize, maxAbsDiff, randomArray, seed } from '../../helpers/random.js';
 import { swiftShaderBackend } from './swiftshader.js';
 

@@ -1,7 +1,6 @@
-import type { ActivationName, Arena, Engine } from '@purevit/core';
+import { pool2dOutputShape, type ActivationName, type Arena, type DeviceArray, type Engine, type Pool2dArgs } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { Conv2d, type Conv2dSpec, type FeatureMap } from '../../layers/conv2d.js';
-import { avgPool2dNhwc, maxPool2dNhwc, pool2dNhwcShape } from '../../layers/pool-nhwc.js';
 import type { TimmResNetArgs } from './timm-resnet-args.js';
 
 /**
@@ -13,13 +12,29 @@ import type { TimmResNetArgs } from './timm-resnet-args.js';
  */
 
 /** The buffers a ResNet forward writes into (named run-state views), sized by `ResNetPlan`. */
-export type ResNetRole = 'input' | 'stemA' | 'stemB' | 'xa' | 'xb' | 't1' | 't2' | 'pool' | 'shortcut' | 'cols';
+export type ResNetRole = 'pixels' | 'input' | 'stemA' | 'stemB' | 'xa' | 'xb' | 't1' | 't2' | 'pool' | 'shortcut' | 'cols';
 
 /** Floats each role needs per image, found by walking the shapes once. */
 export type RoleLengths = Record<ResNetRole, number>;
 
 export interface ResNetBuffers {
-  view(role: ResNetRole, length: number): Float32Array;
+  view(role: ResNetRole, length: number): DeviceArray;
+}
+
+/** A pool's window (the stem's max-pool, ResNet-D's average-pool shortcut). */
+type PoolWindow = Pick<Pool2dArgs<unknown>, 'mode' | 'kernel' | 'stride' | 'padding' | 'ceilMode' | 'countIncludePad'>;
+
+/** Output shape of a pool on a map of `shape`. */
+function pooledShape(shape: FeatureMap['shape'], window: PoolWindow): FeatureMap['shape'] {
+  return pool2dOutputShape({ shape, ...window });
+}
+
+/** Runs a pool on x into `role`'s buffer. */
+function runPool(engine: Engine, x: FeatureMap, window: PoolWindow, buffers: ResNetBuffers, role: ResNetRole): FeatureMap {
+  const shape = pooledShape(x.shape, window);
+  const out = buffers.view(role, size(shape));
+  engine.ops.pool2d({ x: x.data, shape: x.shape, out, ...window });
+  return { data: out, shape };
 }
 
 const size = (s: FeatureMap['shape']): number => s[0] * s[1] * s[2] * s[3];
@@ -33,8 +48,8 @@ function needCols(lengths: RoleLengths, conv: Conv2d, shape: FeatureMap['shape']
   lengths.cols = Math.max(lengths.cols, conv.scratchLength(shape));
 }
 
-/** Runs `conv` on x into `role`'s buffer (im2row rows in 'cols'). */
-function runConv(conv: Conv2d, x: FeatureMap, buffers: ResNetBuffers, role: ResNetRole, activation?: ActivationName, residual?: Float32Array): Promise<FeatureMap> {
+/** Runs `conv` on x into `role`'s buffer (its workspace in 'cols'). */
+function runConv(conv: Conv2d, x: FeatureMap, buffers: ResNetBuffers, role: ResNetRole, activation?: ActivationName, residual?: DeviceArray): FeatureMap {
   const out = conv.outputShape(x.shape);
   const cols = conv.scratchLength(x.shape);
   return conv.forward(x, buffers.view(role, size(out)), { activation, residual, scratch: cols > 0 ? buffers.view('cols', cols) : undefined });
@@ -50,7 +65,8 @@ function padding(kernel: number, stride: number): number {
   return Math.floor((stride - 1 + (kernel - 1)) / 2);
 }
 
-const STEM_POOL = { kernel: 3, stride: 2, padding: 1 };
+/** nn.MaxPool2d(kernel_size=3, stride=2, padding=1). */
+const STEM_POOL: PoolWindow = { mode: 'max', kernel: [3, 3], stride: [2, 2], padding: [1, 1] };
 
 /**
  * The stem up to act1 (`conv1`, `bn1`, `act1`; deep stems: `conv1.{0,1,3,4,6}` then `bn1`), and the
@@ -94,21 +110,21 @@ export class ResNetStem {
       s = conv.outputShape(s);
       need(lengths, i % 2 === 0 ? 'stemA' : 'stemB', s);
     });
-    const pooled = pool2dNhwcShape(s, STEM_POOL);
+    const pooled = pooledShape(s, STEM_POOL);
     need(lengths, 'xa', pooled);
     return { stem: s, pooled };
   }
 
   /** conv → bn → act (each conv, the activation in the GEMM epilogue): the stem feature after act1. */
-  async forward(x: FeatureMap, buffers: ResNetBuffers): Promise<FeatureMap> {
+  forward(x: FeatureMap, buffers: ResNetBuffers): FeatureMap {
     let h = x;
-    for (let i = 0; i < this.convs.length; i++) h = await runConv(this.convs[i], h, buffers, i % 2 === 0 ? 'stemA' : 'stemB', this.activation);
+    for (let i = 0; i < this.convs.length; i++) h = runConv(this.convs[i], h, buffers, i % 2 === 0 ? 'stemA' : 'stemB', this.activation);
     return h;
   }
 
   /** nn.MaxPool2d(kernel_size=3, stride=2, padding=1), into the first block's input buffer. */
-  static maxPool(x: FeatureMap, buffers: ResNetBuffers): FeatureMap {
-    return maxPool2dNhwc(x, STEM_POOL, buffers.view('xa', size(pool2dNhwcShape(x.shape, STEM_POOL))));
+  maxPool(x: FeatureMap, buffers: ResNetBuffers): FeatureMap {
+    return runPool(this.convs[0].engine, x, STEM_POOL, buffers, 'xa');
   }
 }
 
@@ -133,14 +149,15 @@ export class Downsample {
     return new Downsample(await convBn(arena, scope.pp(0), scope.pp(1), spec), 0);
   }
 
-  private get pool(): { kernel: number; stride: number; ceilMode: boolean } {
-    return { kernel: 2, stride: this.avgPoolStride, ceilMode: true };
+  /** AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False). */
+  private get pool(): PoolWindow {
+    return { mode: 'avg', kernel: [2, 2], stride: [this.avgPoolStride, this.avgPoolStride], ceilMode: true, countIncludePad: false };
   }
 
   plan(shape: FeatureMap['shape'], lengths: RoleLengths): void {
     let s = shape;
     if (this.avgPoolStride) {
-      s = pool2dNhwcShape(s, this.pool);
+      s = pooledShape(s, this.pool);
       need(lengths, 'pool', s);
     }
     needCols(lengths, this.conv, s);
@@ -148,8 +165,8 @@ export class Downsample {
   }
 
   /** The shortcut of x, in the 'shortcut' buffer. */
-  forward(x: FeatureMap, buffers: ResNetBuffers): Promise<FeatureMap> {
-    const input = this.avgPoolStride ? avgPool2dNhwc(x, this.pool, buffers.view('pool', size(pool2dNhwcShape(x.shape, this.pool)))) : x;
+  forward(x: FeatureMap, buffers: ResNetBuffers): FeatureMap {
+    const input = this.avgPoolStride ? runPool(this.conv.engine, x, this.pool, buffers, 'pool') : x;
     return runConv(this.conv, input, buffers, 'shortcut');
   }
 }
@@ -212,17 +229,17 @@ export class ResNetBlock {
    * act(convs(x) + shortcut(x)), the activation fused after every conv but the last, whose epilogue adds
    * the shortcut; the output goes to buffer `outRole`.
    */
-  async forward(x: FeatureMap, buffers: ResNetBuffers, outRole: 'xa' | 'xb'): Promise<FeatureMap> {
-    const shortcut = this.downsample ? await this.downsample.forward(x, buffers) : x;
+  forward(x: FeatureMap, buffers: ResNetBuffers, outRole: 'xa' | 'xb'): FeatureMap {
+    const shortcut = this.downsample ? this.downsample.forward(x, buffers) : x;
     let h = x;
     const last = this.convs.length - 1;
-    for (let i = 0; i < last; i++) h = await runConv(this.convs[i], h, buffers, i === 0 ? 't1' : 't2', this.activation);
+    for (let i = 0; i < last; i++) h = runConv(this.convs[i], h, buffers, i === 0 ? 't1' : 't2', this.activation);
     const outShape = this.convs[last].outputShape(h.shape);
     if (size(outShape) !== shortcut.data.length || outShape.some((d, i) => d !== shortcut.shape[i])) {
       throw new RangeError(`ResNet block: residual [${outShape.join(',')}] and shortcut [${shortcut.shape.join(',')}] differ`);
     }
-    const out = await runConv(this.convs[last], h, buffers, outRole, undefined, shortcut.data);
-    await this.engine.activation(this.activation, out.data, out.data);
+    const out = runConv(this.convs[last], h, buffers, outRole, undefined, shortcut.data);
+    this.engine.ops.activation({ x: out.data, out: out.data, activation: this.activation });
     return out;
   }
 }

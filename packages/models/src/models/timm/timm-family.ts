@@ -1,3 +1,4 @@
+import { TIMM_WRAPPER_IMAGE_PROCESSOR } from '../../auto/image-processors.js';
 import type { AutoLoadOptions, ModelFamily } from '../../auto/registry.js';
 import type { PretrainedConfig } from '../../configs/pretrained-config.js';
 import { TimmWrapperConfig, type TimmWrapperConfigOverrides } from './timm-wrapper-config.js';
@@ -32,6 +33,7 @@ function loadOptions(options: AutoLoadOptions, config: PretrainedConfig): AutoLo
 export const TIMM_WRAPPER_FAMILY: ModelFamily = {
   modelType: TimmWrapperConfig.modelType,
   configFromDict: (dict) => TimmWrapperConfig.fromDict(dict),
+  imageProcessor: TIMM_WRAPPER_IMAGE_PROCESSOR,
   tasks: {
     model: { className: 'TimmWrapperModel', fromRepo: (repo, config, options) => TimmWrapperModel.fromRepo(repo, loadOptions(options, config)) },
     'image-classification': {

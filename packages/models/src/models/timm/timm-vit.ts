@@ -1,4 +1,4 @@
-import { Tensor, formatShape, type Arena, type Engine } from '@purevit/core';
+import { formatShape, type Arena, type DeviceArray, type Engine, type Tensor } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { Attention, type AttentionImplementation } from '../../layers/attention.js';
 import { LayerNorm } from '../../layers/layer-norm.js';
@@ -8,16 +8,12 @@ import { Mlp } from '../../layers/mlp.js';
 import { PatchEmbed } from '../../layers/patch-embed.js';
 import { RunState, Serial } from '../../layers/run-state.js';
 import { TransformerBlock } from '../../layers/transformer-block.js';
-import { patchTokens, selectToken } from '../tensor-utils.js';
+import { featureOrder, featureTakeIndices, outputFormat } from '../forward-contract.js';
+import { withOutputs, type DeviceTensor, type ForwardOutputs } from '../forward-outputs.js';
+import { tokenIntermediates } from '../token-intermediates.js';
 import { runTransformer } from '../transformer-run.js';
 import { checkTimmPixels } from './timm-pixels.js';
-import {
-  featureTakeIndices,
-  type TimmForwardHeadOptions,
-  type TimmForwardIntermediatesOptions,
-  type TimmForwardIntermediatesOutput,
-  type TimmModel,
-} from './timm-model.js';
+import type { TimmForwardHeadOptions, TimmForwardIntermediatesOptions, TimmForwardIntermediatesOutput, TimmModel } from './timm-model.js';
 import { resampleAbsPosEmbed } from './timm-pos-embed.js';
 import type { TimmViTArgs } from './timm-vit-args.js';
 
@@ -51,8 +47,8 @@ async function loadBlock(arena: Arena, scope: WeightScope, a: TimmViTArgs): Prom
     attn,
     norm2: await LayerNorm.load(arena, scope.pp('norm2'), d, eps),
     mlp,
-    ls1: layerScale ? await LayerScale.load(scope.pp('ls1'), d) : null,
-    ls2: layerScale ? await LayerScale.load(scope.pp('ls2'), d) : null,
+    ls1: layerScale ? await LayerScale.load(arena, scope.pp('ls1'), d) : null,
+    ls2: layerScale ? await LayerScale.load(arena, scope.pp('ls2'), d) : null,
   });
 }
 
@@ -66,8 +62,8 @@ async function loadBlock(arena: Arena, scope: WeightScope, a: TimmViTArgs): Prom
 export class TimmVisionTransformer implements TimmModel {
   readonly family = 'vision_transformer' as const;
   attnImplementation: AttentionImplementation = 'fused';
-  /** Patch grid → position embeddings resampled for it (dynamic_img_size); deterministic, so cached. */
-  private readonly resampled = new Map<string, Float32Array>();
+  /** Patch grid → position embeddings resampled for it (dynamic_img_size); deterministic, so cached in the arena. */
+  private readonly resampled = new Map<string, DeviceArray>();
   private readonly state: RunState;
   private readonly serial = new Serial();
   private disposed = false;
@@ -77,9 +73,9 @@ export class TimmVisionTransformer implements TimmModel {
     readonly architecture: string,
     readonly args: TimmViTArgs,
     readonly patchEmbed: PatchEmbed,
-    readonly clsToken: Float32Array | null, // [dim]
-    readonly regToken: Float32Array | null, // [regTokens, dim]
-    readonly posEmbed: Float32Array | null, // [embedLen, dim]: (prefix unless no_embed_class) + gh·gw rows
+    /** [class token (if any), register tokens …] as rows [numPrefixTokens, dim], or null without any. */
+    readonly prefixTokens: DeviceArray | null,
+    readonly posEmbed: DeviceArray | null, // [embedLen, dim]: (prefix unless no_embed_class) + gh·gw rows
     readonly normPre: LayerNorm | null,
     readonly blocks: readonly TransformerBlock[],
     readonly norm: LayerNorm | null,
@@ -99,14 +95,17 @@ export class TimmVisionTransformer implements TimmModel {
     const embedLen = gh * gw + (args.noEmbedClass ? 0 : prefix);
     const blocks: TransformerBlock[] = [];
     for (let i = 0; i < args.depth; i++) blocks.push(await loadBlock(arena, scope.pp('blocks').pp(i), args));
+    // The class token, then the register tokens: the rows timm concatenates in front of the patches.
+    const prefixRows = new Float32Array(prefix * d);
+    if (args.classToken) prefixRows.set(await scope.get('cls_token', [1, 1, d]));
+    if (args.regTokens > 0) prefixRows.set(await scope.get('reg_token', [1, args.regTokens, d]), args.classToken ? d : 0);
     return new TimmVisionTransformer(
       arena,
       architecture,
       args,
       patchEmbed,
-      args.classToken ? await scope.get('cls_token', [1, 1, d]) : null,
-      args.regTokens > 0 ? await scope.get('reg_token', [1, args.regTokens, d]) : null,
-      args.posEmbed ? await scope.get('pos_embed', [1, embedLen, d]) : null,
+      prefix > 0 ? arena.upload(prefixRows) : null,
+      args.posEmbed ? arena.upload(await scope.get('pos_embed', [1, embedLen, d])) : null,
       args.preNorm ? await LayerNorm.load(arena, scope.pp('norm_pre'), d, eps) : null,
       blocks,
       args.finalNorm && !args.useFcNorm ? await LayerNorm.load(arena, scope.pp('norm'), d, eps) : null,
@@ -117,10 +116,6 @@ export class TimmVisionTransformer implements TimmModel {
 
   get engine(): Engine {
     return this.arena.engine;
-  }
-
-  private async checkLive(): Promise<void> {
-    if (this.disposed) throw new Error(`${this.architecture}: disposed (its weights were freed)`);
   }
 
   /** Frees the packed weights and the run state. */
@@ -141,12 +136,12 @@ export class TimmVisionTransformer implements TimmModel {
 
   /** Class + register tokens. */
   get numPrefixTokens(): number {
-    return (this.clsToken ? 1 : 0) + this.args.regTokens;
+    return (this.args.classToken ? 1 : 0) + this.args.regTokens;
   }
 
   /** timm's forward_features: [batch, prefix + gh·gw, dim] after the final norm (if any). */
   async forwardFeatures(pixelValues: Tensor): Promise<Tensor> {
-    return (await this.run(pixelValues, this.blocks.length, new Set())).features;
+    return this.session(async (outputs) => outputs.read((await this.run(pixelValues, this.blocks.length, [], outputs)).features));
   }
 
   /** timm's forward_head: pool → fc_norm → head (pre_logits stops before the head). */
@@ -155,71 +150,70 @@ export class TimmVisionTransformer implements TimmModel {
     if (features.shape.length !== 3 || features.shape[2] !== d) {
       throw new RangeError(`forwardHead expects features [batch, tokens, ${d}], got ${formatShape(features.shape)}`);
     }
-    const pooled = this.pool(features);
-    const rows = pooled.size / d;
-    if (this.fcNorm) await this.fcNorm.forward(pooled.data, rows, pooled.data);
-    if (options.preLogits || !this.head) return pooled;
-    const logits = Tensor.zeros([...pooled.shape.slice(0, -1), this.head.outFeatures]);
-    await this.head.forward(pooled.data, rows, logits.data);
-    return logits;
+    return this.session(async (outputs) => outputs.read(this.headDevice(outputs.upload(features), options, outputs)));
   }
 
+  /** forwardHead(forwardFeatures(x)), the features staying in engine memory: only the logits are read. */
   async forward(pixelValues: Tensor): Promise<Tensor> {
-    return this.forwardHead(await this.forwardFeatures(pixelValues));
+    return this.session(async (outputs) => {
+      const { features } = await this.run(pixelValues, this.blocks.length, [], outputs);
+      return outputs.read(this.headDevice(features, {}, outputs));
+    });
   }
 
   /**
-   * timm's forward_intermediates: block outputs (one per index, in block order) as NCHW maps
-   * [batch, dim, gh, gw] or NLC sequences, prefix tokens removed (returned apart with
-   * returnPrefixTokens), through the final norm only with `norm`; `final` = forward_features.
+   * timm's forward_intermediates: block outputs (each taken block once, in block order) as NCHW maps
+   * [batch, dim, gh, gw] or NLC sequences, prefix tokens removed (returned apart with returnPrefixTokens),
+   * through the final norm only with `norm`; `final` = forward_features of the blocks run.
    */
   async forwardIntermediates(pixelValues: Tensor, options: TimmForwardIntermediatesOptions = {}): Promise<TimmForwardIntermediatesOutput> {
     const { take, maxIndex } = featureTakeIndices(this.blocks.length, options.indices);
-    const outputFmt = options.outputFmt ?? 'NCHW';
-    if (outputFmt !== 'NCHW' && outputFmt !== 'NLC') throw new RangeError(`outputFmt must be "NCHW" or "NLC", got ${JSON.stringify(outputFmt)}`);
-    const prefix = this.numPrefixTokens;
-    const intermediates: Tensor[] = [];
-    const prefixTokens: Tensor[] = [];
-    const last = options.stopEarly ? maxIndex + 1 : this.blocks.length;
-    const { features: final, hidden, grid } = await this.run(pixelValues, last, new Set(take));
-    for (const i of take) {
-      const tokens = hidden.get(i)!.clone(); // an index may be taken twice
-      const [batch, count] = tokens.shape;
-      if (options.norm && this.norm) await this.norm.forward(tokens.data, batch * count, tokens.data);
-      if (options.returnPrefixTokens && prefix > 0) prefixTokens.push(leadingTokens(tokens, prefix));
-      intermediates.push(patchTokens(tokens, prefix, outputFmt === 'NCHW' ? grid : null));
-    }
-    return {
-      final: options.intermediatesOnly ? null : final,
-      intermediates,
-      prefixTokens: options.returnPrefixTokens && prefix > 0 ? prefixTokens : null,
-    };
+    const outputFmt = outputFormat(options, ['NCHW', 'NLC']);
+    const blocks = featureOrder(take);
+    return this.session(async (outputs) => {
+      const last = options.stopEarly ? maxIndex + 1 : this.blocks.length;
+      const { features, hidden, grid } = await this.run(pixelValues, last, blocks, outputs);
+      const { intermediates, prefixTokens } = await tokenIntermediates(outputs, blocks.map((i) => hidden.get(i)!), {
+        norm: options.norm ? this.norm : null, prefix: this.numPrefixTokens, grid, outputFmt, returnPrefixTokens: options.returnPrefixTokens ?? false,
+      });
+      return { final: options.intermediatesOnly ? null : await outputs.read(features), intermediates, prefixTokens };
+    });
   }
 
-  /** timm's global_pool_nlc: [batch, tokens, dim] → [batch, dim] ('' keeps the tokens). */
-  pool(x: Tensor): Tensor {
-    const [batch, tokens, d] = x.shape;
+  /**
+   * timm's forward_head on features [batch, tokens, dim] in engine memory: global_pool_nlc ('token': the
+   * first token; avg / max / avgmax over the tokens after the prefix unless pool_include_prefix, as a
+   * [batch, 1, count, dim] map; '': every token), fc_norm, then the head.
+   */
+  private headDevice(features: DeviceTensor, options: TimmForwardHeadOptions, outputs: ForwardOutputs): DeviceTensor {
+    const [batch, tokens, d] = features.shape;
     const type = this.args.globalPool;
-    if (type === '') return x.clone();
-    if (type === 'token') return selectToken(x, 0);
-    const start = this.args.poolIncludePrefix ? 0 : this.numPrefixTokens;
-    const count = tokens - start;
-    if (count < 1) throw new RangeError(`global_pool ${type}: no tokens to pool`);
-    const out = Tensor.zeros([batch, d]);
-    for (let b = 0; b < batch; b++) {
-      for (let c = 0; c < d; c++) {
-        let sum = 0;
-        let max = -Infinity;
-        for (let t = start; t < tokens; t++) {
-          const v = x.data[(b * tokens + t) * d + c];
-          sum += v;
-          if (v > max || v !== v) max = v;
-        }
-        const mean = Math.fround(sum / count);
-        out.data[b * d + c] = type === 'avg' ? mean : type === 'max' ? max : 0.5 * Math.fround(max + mean);
-      }
+    let pooled: DeviceTensor;
+    if (type === '') {
+      pooled = features;
+    } else if (type === 'token') {
+      pooled = outputs.alloc([batch, d]);
+      this.engine.ops.copyRows({ x: features.data, out: pooled.data, rows: batch, cols: d, ldx: tokens * d });
+    } else {
+      const start = this.args.poolIncludePrefix ? 0 : this.numPrefixTokens;
+      const count = tokens - start;
+      if (count < 1) throw new RangeError(`global_pool ${type}: no tokens to pool`);
+      pooled = outputs.alloc([batch, d]);
+      this.engine.ops.adaptivePool2d({
+        x: features.data.view(start * d), shape: [batch, 1, count, d], ldb: tokens * d, mode: type, outSize: [1, 1], out: pooled.data,
+      });
     }
-    return out;
+    const rows = pooled.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    if (this.fcNorm) {
+      // fc_norm on a copy: the features may be the caller's (forwardHead) or `final` (kept for reading).
+      const normed = outputs.alloc(pooled.shape);
+      this.fcNorm.forward(pooled.data, rows, normed.data);
+      pooled = normed;
+    }
+    if (options.preLogits || !this.head) return pooled;
+    const logits = outputs.alloc([...pooled.shape.slice(0, -1), this.head.outFeatures]);
+    this.head.forward({ x: pooled.data, rows, out: logits.data });
+    return logits;
   }
 
   /** Input check and patch grid: the training size unless dynamic_img_size; multiples of the patch unless dynamic_img_pad. */
@@ -242,7 +236,7 @@ export class TimmVisionTransformer implements TimmModel {
   }
 
   /** Position embeddings for a patch grid: the table, or (dynamic_img_size) the table resampled as timm does. */
-  private positions(grid: readonly [number, number]): Float32Array | null {
+  private positions(grid: readonly [number, number]): DeviceArray | null {
     if (!this.posEmbed) return null;
     if (!this.args.dynamicImgSize) return this.posEmbed;
     const key = `${grid[0]}x${grid[1]}`;
@@ -250,87 +244,65 @@ export class TimmVisionTransformer implements TimmModel {
     if (!table) {
       const trainGrid = this.patchEmbed.grid(this.args.imgSize[0], this.args.imgSize[1]);
       const prefix = this.args.noEmbedClass ? 0 : this.numPrefixTokens;
-      table = resampleAbsPosEmbed(this.posEmbed, this.args.embedDim, grid, trainGrid, prefix);
+      table = resampleAbsPosEmbed(this.arena, this.posEmbed, this.args.embedDim, grid, trainGrid, prefix);
       this.resampled.set(key, table);
     }
     return table;
   }
 
-  /** timm's patch_embed + _pos_embed (+ norm_pre): writes [batch, tokens, dim] into `out`. */
-  private async embed(
-    pixels: Float32Array, // [batch, channels, height, width]
-    shape: [number, number, number, number],
-    grid: readonly [number, number],
-    tokens: number,
-    out: Float32Array,
-    scratch: Float32Array,
-  ): Promise<void> {
-    const d = this.args.embedDim;
-    const prefix = this.numPrefixTokens;
-    const [batch, channels, height, width] = shape;
-    const [ph, pw] = this.args.patchSize;
-    const [gh, gw] = grid;
-    const input = pixels;
-    let pixelShape = shape;
-    if (this.args.dynamicImgPad && (height % ph !== 0 || width % pw !== 0)) {
-      // F.pad(x, (0, pad_w, 0, pad_h)): zeros on the bottom and right.
-      pixelShape = [batch, channels, gh * ph, gw * pw];
-      pixels = new Float32Array(batch * channels * pixelShape[2] * pixelShape[3]);
-      for (let p = 0; p < batch * channels; p++) {
-        for (let y = 0; y < height; y++) {
-          pixels.set(input.subarray((p * height + y) * width, (p * height + y + 1) * width), (p * pixelShape[2] + y) * pixelShape[3]);
-        }
-      }
-    }
-    await this.patchEmbed.forward(pixels, pixelShape, out, tokens, prefix, scratch);
-    const pos = this.positions(grid);
-    // no_embed_class: positions cover the patches only (prefix tokens get none); else prefix rows come first.
-    const posPrefix = pos && !this.args.noEmbedClass ? prefix : 0;
-    if (pos && pos.length !== (posPrefix + gh * gw) * d) {
-      // timm fails the same way (x + pos_embed): only dynamic_img_size resamples the table.
-      throw new RangeError(`position embeddings cover ${pos.length / d - posPrefix} patches, the input has ${gh}x${gw}; set dynamic_img_size to resample them`);
-    }
-    for (let b = 0; b < batch; b++) {
-      const row = b * tokens * d;
-      if (this.clsToken) out.set(this.clsToken, row);
-      if (this.regToken) out.set(this.regToken, row + (this.clsToken ? d : 0));
-      if (!pos) continue;
-      for (let i = 0; i < posPrefix * d; i++) out[row + i] += pos[i];
-      const patches = pos.subarray(posPrefix * d);
-      for (let i = 0; i < gh * gw * d; i++) out[row + prefix * d + i] += patches[i];
-    }
-    if (this.normPre) await this.normPre.forward(out, batch * tokens, out);
+  /** Runs `body` alone on this model (its run state is shared), with outputs freed afterwards. */
+  private session<T>(body: (outputs: ForwardOutputs) => Promise<T>): Promise<T> {
+    return this.serial.run(async () => {
+      if (this.disposed) throw new Error(`${this.architecture}: disposed (its weights were freed)`);
+      return withOutputs(this.arena, body);
+    });
   }
 
   /**
-   * Embeddings, norm_pre, blocks 0 … layers-1, then the final norm: forward_features of what ran, and the
-   * residual streams after the blocks in `keep`.
+   * timm's patch_embed + _pos_embed + norm_pre, blocks 0 … layers-1, then the final norm, into `outputs`:
+   * forward_features of what ran, and the residual streams after the blocks in `keep`.
    */
-  private async run(pixelValues: Tensor, layers: number, keep: ReadonlySet<number>): Promise<{ features: Tensor; hidden: Map<number, Tensor>; grid: [number, number] }> {
+  private async run(pixelValues: Tensor, layers: number, keep: readonly number[], outputs: ForwardOutputs): Promise<{ features: DeviceTensor; hidden: Map<number, DeviceTensor>; grid: [number, number] }> {
     const shape = checkTimmPixels(pixelValues, this.args.inChans);
     const grid = this.inputGrid(shape);
     const [batch, channels, height, width] = shape;
-    const tokens = this.numPrefixTokens + grid[0] * grid[1];
+    const d = this.args.embedDim;
+    const prefix = this.numPrefixTokens;
+    const patches = grid[0] * grid[1];
+    const tokens = prefix + patches;
+    const pos = this.positions(grid);
+    // no_embed_class: positions cover the patches only (prefix tokens get none); else prefix rows come first.
+    const posPrefix = pos && !this.args.noEmbedClass ? prefix : 0;
+    if (pos && pos.length !== (posPrefix + patches) * d) {
+      // timm fails the same way (x + pos_embed): only dynamic_img_size resamples the table.
+      throw new RangeError(`position embeddings cover ${pos.length / d - posPrefix} patches, the input has ${grid[0]}x${grid[1]}; set dynamic_img_size to resample them`);
+    }
     const image = channels * height * width;
-    const [ph, pw] = this.args.patchSize;
-    const { lastHiddenState, hidden } = await this.serial.run(() => this.checkLive().then(() => runTransformer(this.state, {
-      what: `${this.architecture} forward`,
-      engine: this.engine,
-      batch, tokens, dim: this.args.embedDim, mlpDim: this.args.mlpHidden, heads: this.args.numHeads,
-      blocks: this.blocks, layers, implementation: this.attnImplementation, keepHidden: keep,
-      embedScratch: grid[0] * grid[1] * channels * ph * pw,
-      embed: (b0, n, out, scratch) =>
-        this.embed(pixelValues.data.subarray(b0 * image, (b0 + n) * image), [n, channels, height, width], grid, tokens, out, scratch),
+    const features = outputs.alloc([batch, tokens, d]);
+    const hidden = new Map(keep.map((i) => [i, outputs.alloc([batch, tokens, d])] as const));
+    const state = this.state;
+    await runTransformer({
+      what: `${this.architecture} forward`, engine: this.engine, state,
+      batch, tokens, dim: d, mlpDim: this.args.mlpHidden, heads: this.args.numHeads,
+      blocks: this.blocks, layers, implementation: this.attnImplementation,
+      embedLengths: (images) => ({ pixels: images * image, patchRows: this.patchEmbed.rowsLength(images, grid), patches: images * patches * d }),
+      embed: (b0, n, out) => {
+        const pixels = state.view('pixels', n * image);
+        this.engine.write(pixels, pixelValues.data.subarray(b0 * image, (b0 + n) * image));
+        const embedded = state.view('patches', n * patches * d);
+        // dynamic_img_pad: a grid past the image reads zeros there (F.pad on the bottom and right).
+        this.patchEmbed.forward(pixels, [n, channels, height, width], grid, state.view('patchRows', this.patchEmbed.rowsLength(n, grid)), embedded);
+        this.engine.ops.embedTokens({
+          patches: embedded, prefix: this.prefixTokens, pos, posIncludesPrefix: posPrefix > 0, out,
+          batch: n, prefixCount: prefix, patchCount: patches, dim: d,
+        });
+        this.normPre?.forward(out, n * tokens, out);
+      },
       finalNorm: this.norm ? (x, rows, out) => this.norm!.forward(x, rows, out) : null,
-    })));
-    return { features: lastHiddenState, hidden, grid };
+      hidden: new Map([...hidden].map(([i, t]) => [i, t.data])),
+      final: features.data,
+    });
+    return { features, hidden, grid };
   }
 }
 
-/** The first `n` tokens of x [batch, tokens, dim] → [batch, n, dim]. */
-function leadingTokens(x: Tensor, n: number): Tensor {
-  const [batch, tokens, d] = x.shape;
-  const out = Tensor.zeros([batch, n, d]);
-  for (let b = 0; b < batch; b++) out.data.set(x.data.subarray(b * tokens * d, (b * tokens + n) * d), b * n * d);
-  return out;
-}

@@ -1,7 +1,17 @@
-import { interpolate, type Arena } from '@purevit/core';
+import type { Arena, DeviceArray } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { PatchEmbed } from '../../layers/patch-embed.js';
+import { resamplePosEmbed } from '../../layers/pos-embed.js';
 import type { ViTConfig } from './vit-config.js';
+
+/** The run-state buffers of one embedding call (views sized by ViTEmbeddings.lengths). */
+export interface EmbeddingBuffers {
+  pixels: DeviceArray; // [n, C, H, W]
+  patchRows: DeviceArray; // [n·gh·gw, C·ph·pw]
+  patches: DeviceArray; // [n·gh·gw, dim]
+  /** [n·gh·gw] 0/1, or null without boolMaskedPos. */
+  mask: DeviceArray | null;
+}
 
 /**
  * transformers' ViTEmbeddings: [CLS] + patch tokens (masked ones replaced by the mask token) +
@@ -9,14 +19,15 @@ import type { ViTConfig } from './vit-config.js';
  * Checkpoint names: embeddings.{patch_embeddings.projection, cls_token, position_embeddings, mask_token}.
  */
 export class ViTEmbeddings {
-  /** Patch grid → resampled patch position embeddings [gh·gw, dim]; resampling is deterministic. */
-  private readonly resampled = new Map<string, Float32Array>();
+  /** Patch grid → resampled position embeddings [1 + gh·gw, dim] (deterministic, so cached in the arena). */
+  private readonly resampled = new Map<string, DeviceArray>();
 
   constructor(
+    readonly arena: Arena,
     readonly patchEmbeddings: PatchEmbed,
-    readonly clsToken: Float32Array, // [dim]
-    readonly positionEmbeddings: Float32Array, // [1 + numPositions, dim]
-    readonly maskToken: Float32Array | null, // [dim]
+    readonly clsToken: DeviceArray, // [dim]
+    readonly positionEmbeddings: DeviceArray, // [1 + numPositions, dim]
+    readonly maskToken: DeviceArray | null, // [dim]
     readonly imageSize: readonly [number, number],
     readonly numPositions: number,
   ) {}
@@ -25,10 +36,10 @@ export class ViTEmbeddings {
     const d = config.hiddenSize;
     const n = config.numPatches;
     const projection = await PatchEmbed.load(arena, scope.pp('patch_embeddings').pp('projection'), d, config.numChannels, config.patchSize2);
-    const cls = await scope.get('cls_token', [1, 1, d]);
-    const mask = useMaskToken ? await scope.get('mask_token', [1, 1, d]) : null;
-    const positions = await scope.get('position_embeddings', [1, n + 1, d]);
-    return new ViTEmbeddings(projection, cls, positions, mask, config.imageSize2, n);
+    const cls = arena.upload(await scope.get('cls_token', [1, 1, d]));
+    const mask = useMaskToken ? arena.upload(await scope.get('mask_token', [1, 1, d])) : null;
+    const positions = arena.upload(await scope.get('position_embeddings', [1, n + 1, d]));
+    return new ViTEmbeddings(arena, projection, cls, positions, mask, config.imageSize2, n);
   }
 
   get dim(): number {
@@ -48,73 +59,56 @@ export class ViTEmbeddings {
     return [gh, gw];
   }
 
-  /**
-   * out[batch, 1 + gh·gw, dim] = embeddings of `pixels` [batch, C, H, W]. `boolMaskedPos`
-   * [batch, gh·gw] (non-zero = masked) replaces those patch tokens by the mask token.
-   */
-  async forward(
-    pixels: Float32Array,
-    shape: readonly [number, number, number, number],
-    out: Float32Array,
-    boolMaskedPos: ArrayLike<number> | null,
-    interpolatePosEncoding: boolean,
-    scratch?: Float32Array,
-  ): Promise<void> {
-    const [batch, , height, width] = shape;
-    const [gh, gw] = this.grid(height, width, interpolatePosEncoding);
-    const patches = gh * gw;
-    const tokens = patches + 1;
-    const d = this.dim;
-    await this.patchEmbeddings.forward(pixels, shape, out, tokens, 1, scratch);
-    if (boolMaskedPos) this.applyMask(out, batch, patches, boolMaskedPos);
-    const patchPositions = interpolatePosEncoding ? this.patchPositions(gh, gw, height, width) : this.positionEmbeddings.subarray(d);
-    for (let b = 0; b < batch; b++) {
-      const row = b * tokens * d;
-      for (let i = 0; i < d; i++) out[row + i] = this.clsToken[i] + this.positionEmbeddings[i];
-      for (let i = 0; i < patches * d; i++) out[row + d + i] += patchPositions[i];
-    }
-  }
-
-  private applyMask(out: Float32Array, batch: number, patches: number, mask: ArrayLike<number>): void {
-    if (!this.maskToken) {
-      throw new Error('boolMaskedPos needs a mask token: load the model with useMaskToken: true (ViTForMaskedImageModeling does)');
-    }
-    if (mask.length !== batch * patches) {
-      throw new RangeError(`boolMaskedPos has ${mask.length} entries, expected batch × patches = ${batch} × ${patches}`);
-    }
-    const d = this.dim;
-    const tokens = patches + 1;
-    for (let b = 0; b < batch; b++) {
-      for (let p = 0; p < patches; p++) {
-        if (mask[b * patches + p]) out.set(this.maskToken, (b * tokens + 1 + p) * d);
-      }
-    }
+  /** Run-state floats for `images` images of `shape` [_, C, H, W] on `grid`. */
+  lengths(images: number, shape: readonly number[], grid: readonly [number, number], masked: boolean): Record<string, number> {
+    const patches = images * grid[0] * grid[1];
+    return {
+      pixels: images * shape[1] * shape[2] * shape[3],
+      patchRows: this.patchEmbeddings.rowsLength(images, grid),
+      patches: patches * this.dim,
+      mask: masked ? patches : 0,
+    };
   }
 
   /**
-   * Patch position embeddings for a gh × gw grid, as transformers' interpolate_pos_encoding: kept
-   * when the patch count matches and the image is square, otherwise the square grid is resized
-   * bicubically (align_corners=False, no antialias) to (H // patch, W // patch).
+   * out [n, 1 + gh·gw, dim] = the embeddings of buffers.pixels [n, C, H, W]; masked patches (buffers.mask)
+   * are replaced by the mask token before the position embeddings are added.
    */
-  private patchPositions(gh: number, gw: number, height: number, width: number): Float32Array {
-    const d = this.dim;
-    const table = this.positionEmbeddings.subarray(d);
-    if (gh * gw === this.numPositions && height === width) return table;
+  forward(buffers: EmbeddingBuffers, shape: readonly [number, number, number, number], interpolatePosEncoding: boolean, out: DeviceArray): void {
+    const [n, , height, width] = shape;
+    const grid = this.grid(height, width, interpolatePosEncoding);
+    const patches = grid[0] * grid[1];
+    const engine = this.arena.engine;
+    this.patchEmbeddings.forward(buffers.pixels, shape, grid, buffers.patchRows, buffers.patches);
+    if (buffers.mask) {
+      if (!this.maskToken) throw new Error('boolMaskedPos needs a mask token: load the model with useMaskToken: true (ViTForMaskedImageModeling does)');
+      engine.ops.maskTokens({ x: buffers.patches, mask: buffers.mask, token: this.maskToken, rows: n * patches, dim: this.dim });
+    }
+    const pos = interpolatePosEncoding ? this.positions(grid, height, width) : this.positionEmbeddings;
+    engine.ops.embedTokens({
+      patches: buffers.patches, prefix: this.clsToken, pos, posIncludesPrefix: true, out,
+      batch: n, prefixCount: 1, patchCount: patches, dim: this.dim,
+    });
+  }
+
+  /**
+   * Position embeddings for a gh × gw grid, as transformers' interpolate_pos_encoding: kept when the patch
+   * count matches and the image is square, otherwise the square grid is resized bicubically
+   * (align_corners=False, no antialias) to (H // patch, W // patch).
+   */
+  private positions(grid: readonly [number, number], height: number, width: number): DeviceArray {
+    const [gh, gw] = grid;
+    if (gh * gw === this.numPositions && height === width) return this.positionEmbeddings;
     const key = `${gh}x${gw}`;
-    const cached = this.resampled.get(key);
-    if (cached) return cached;
-    const side = Math.floor(Math.sqrt(this.numPositions));
-    if (side * side !== this.numPositions) {
-      throw new RangeError(`cannot interpolate ${this.numPositions} position embeddings: they do not form a square grid`);
+    let table = this.resampled.get(key);
+    if (!table) {
+      const side = Math.floor(Math.sqrt(this.numPositions));
+      if (side * side !== this.numPositions) {
+        throw new RangeError(`cannot interpolate ${this.numPositions} position embeddings: they do not form a square grid`);
+      }
+      table = resamplePosEmbed(this.arena, this.positionEmbeddings, this.dim, 1, [side, side], grid, { mode: 'bicubic', alignCorners: false, antialias: false });
+      this.resampled.set(key, table);
     }
-    // [side·side, d] token-major → [1, d, side, side] for F.interpolate, and back.
-    const nchw = new Float32Array(d * side * side);
-    for (let p = 0; p < side * side; p++) for (let c = 0; c < d; c++) nchw[c * side * side + p] = table[p * d + c];
-    const resized = new Float32Array(d * gh * gw);
-    interpolate(nchw, [1, d, side, side], gh, gw, { mode: 'bicubic', alignCorners: false, antialias: false }, resized);
-    const result = new Float32Array(gh * gw * d);
-    for (let c = 0; c < d; c++) for (let p = 0; p < gh * gw; p++) result[p * d + c] = resized[c * gh * gw + p];
-    this.resampled.set(key, result);
-    return result;
+    return table;
   }
 }

@@ -1,4 +1,5 @@
 import type { PretrainedConfig } from '../../configs/pretrained-config.js';
+import { VIT_IMAGE_PROCESSOR } from '../../auto/image-processors.js';
 import type { ModelFamily } from '../../auto/registry.js';
 import { ViTConfig } from './vit-config.js';
 import { ViTForImageClassification } from './vit-for-image-classification.js';
@@ -14,6 +15,7 @@ function vitConfig(config: PretrainedConfig): ViTConfig {
 export const VIT_FAMILY: ModelFamily = {
   modelType: ViTConfig.modelType,
   configFromDict: (dict) => ViTConfig.fromDict(dict),
+  imageProcessor: VIT_IMAGE_PROCESSOR,
   tasks: {
     model: { className: 'ViTModel', fromRepo: (repo, config, options) => ViTModel.fromRepo(repo, { ...options, config: vitConfig(config) }) },
     'image-classification': {

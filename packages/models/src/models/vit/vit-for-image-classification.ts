@@ -3,12 +3,13 @@ import type { ModelRepo, WeightMap } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import { Linear } from '../../layers/linear.js';
 import { classificationLoss, type Labels } from '../classification-loss.js';
+import type { ForwardHeadOptions } from '../forward-contract.js';
+import type { DeviceTensor, ForwardOutputs } from '../forward-outputs.js';
 import { loadFromRepo } from '../load-context.js';
 import type { LoadOptions } from '../load-options.js';
 import type { ImageClassifierOutput } from '../model-outputs.js';
-import { selectToken } from '../tensor-utils.js';
 import { ViTConfig } from './vit-config.js';
-import type { ForwardHeadOptions, ViTModel, ViTModelInputs } from './vit-model.js';
+import { checkSequence, selectTokenDevice, type ViTModel, type ViTModelInputs } from './vit-model.js';
 import { ViTTaskModel, buildViTTaskModel } from './vit-task-model.js';
 
 export interface ViTForImageClassificationLoadOptions extends LoadOptions {
@@ -26,7 +27,8 @@ const HEAD_MODULES = ['classifier'];
 
 /**
  * transformers' ViTForImageClassification: ViTModel without pooler, then `classifier` on the [CLS]
- * token of the final-normed sequence (Identity when num_labels is 0).
+ * token of the final-normed sequence (Identity when num_labels is 0). The loss is computed on the CPU from
+ * the logits read back (classification-loss.ts).
  */
 export class ViTForImageClassification extends ViTTaskModel {
   constructor(
@@ -55,10 +57,19 @@ export class ViTForImageClassification extends ViTTaskModel {
 
   async forward(inputs: ViTForImageClassificationInputs): Promise<ImageClassifierOutput> {
     const { labels, ...rest } = inputs;
-    const encoded = await this.vit.encode(rest);
-    const logits = await this.head(selectToken(encoded.lastHiddenState));
-    const loss = labels != null ? classificationLoss(this.config, logits, labels) : null;
-    return { loss, logits, hiddenStates: encoded.hiddenStates, attentions: encoded.attentions };
+    const vit = this.vit;
+    const out = await vit.session(async (outputs) => {
+      const { wantHidden, wantAttentions } = vit.wants(rest);
+      const encoded = await vit.encodeInto(rest, { hidden: wantHidden ? vit.allHidden() : [], attentions: wantAttentions }, outputs);
+      const logits = this.head(selectTokenDevice(encoded.final, 0, outputs), outputs);
+      return {
+        logits: await outputs.read(logits),
+        hiddenStates: wantHidden ? await readEach(outputs, [...encoded.hidden.values()]) : null,
+        attentions: encoded.attentions && (await readEach(outputs, encoded.attentions)),
+      };
+    });
+    const loss = labels != null ? classificationLoss(this.config, out.logits, labels) : null;
+    return { loss, ...out };
   }
 
   /** timm's forward_features: the final-normed token sequence [batch, tokens, hidden]. */
@@ -68,15 +79,24 @@ export class ViTForImageClassification extends ViTTaskModel {
 
   /** timm's forward_head: logits [batch, numLabels], or with preLogits the [CLS] features [batch, hidden]. */
   async forwardHead(features: Tensor, options: ForwardHeadOptions = {}): Promise<Tensor> {
-    const cls = selectToken(features);
-    return options.preLogits ? cls : this.head(cls);
+    return this.vit.session(async (outputs) => {
+      const cls = selectTokenDevice(outputs.upload(checkSequence(features, this.config.hiddenSize)), 0, outputs);
+      return outputs.read(options.preLogits ? cls : this.head(cls, outputs));
+    });
   }
 
-  private async head(cls: Tensor): Promise<Tensor> {
+  /** classifier(cls [batch, hidden]), or cls itself without one. */
+  private head(cls: DeviceTensor, outputs: ForwardOutputs): DeviceTensor {
     if (!this.classifier) return cls;
     const batch = cls.shape[0];
-    const logits = Tensor.zeros([batch, this.classifier.outFeatures]);
-    await this.classifier.forward(cls.data, batch, logits.data);
+    const logits = outputs.alloc([batch, this.classifier.outFeatures]);
+    this.classifier.forward({ x: cls.data, rows: batch, out: logits.data });
     return logits;
   }
+}
+
+async function readEach(outputs: ForwardOutputs, tensors: readonly DeviceTensor[]): Promise<Tensor[]> {
+  const out: Tensor[] = [];
+  for (const t of tensors) out.push(await outputs.read(t));
+  return out;
 }

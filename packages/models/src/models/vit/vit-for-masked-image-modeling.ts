@@ -1,13 +1,15 @@
-import { Tensor, formatShape, pixelShuffle } from '@purevit/core';
+import { formatShape, maskedPixelL1Loss, type Tensor } from '@purevit/core';
 import type { ModelRepo, WeightMap } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import { Linear } from '../../layers/linear.js';
+import type { ForwardHeadOptions } from '../forward-contract.js';
+import type { DeviceTensor, ForwardOutputs } from '../forward-outputs.js';
 import { loadFromRepo } from '../load-context.js';
 import type { LoadOptions } from '../load-options.js';
 import type { MaskedImageModelingOutput } from '../model-outputs.js';
 import { boolMaskValues, scalar } from '../tensor-utils.js';
 import { ViTConfig } from './vit-config.js';
-import type { ForwardHeadOptions, ViTModel, ViTModelInputs } from './vit-model.js';
+import { checkSequence, type ViTModel, type ViTModelInputs } from './vit-model.js';
 import { ViTTaskModel, buildViTTaskModel } from './vit-task-model.js';
 
 export interface ViTForMaskedImageModelingLoadOptions extends LoadOptions {
@@ -20,7 +22,8 @@ const HEAD_MODULES = ['decoder'];
 /**
  * transformers' ViTForMaskedImageModeling (SimMIM): ViTModel with a mask token and no pooler; the
  * patch tokens, as a square grid, go through `decoder.0` (1×1 conv to stride²·channels) and a pixel
- * shuffle by encoder_stride. With boolMaskedPos the loss is the L1 error over masked pixels.
+ * shuffle by encoder_stride. With boolMaskedPos the loss is the L1 error over masked pixels, computed on the
+ * CPU from the reconstruction read back (maskedPixelL1Loss).
  */
 export class ViTForMaskedImageModeling extends ViTTaskModel {
   constructor(
@@ -64,10 +67,19 @@ export class ViTForMaskedImageModeling extends ViTTaskModel {
           `has the same dimensions as the input. Got patch_size = ${JSON.stringify(config.patchSize)} and encoder_stride = ${config.encoderStride}.`,
       );
     }
-    const encoded = await this.vit.encode(inputs);
-    const reconstruction = await this.reconstruct(encoded.lastHiddenState);
-    const loss = inputs.boolMaskedPos ? this.maskedLoss(inputs.pixelValues, reconstruction, boolMaskValues(inputs.boolMaskedPos)) : null;
-    return { loss, reconstruction, hiddenStates: encoded.hiddenStates, attentions: encoded.attentions };
+    const vit = this.vit;
+    const out = await vit.session(async (outputs) => {
+      const { wantHidden, wantAttentions } = vit.wants(inputs);
+      const encoded = await vit.encodeInto(inputs, { hidden: wantHidden ? vit.allHidden() : [], attentions: wantAttentions }, outputs);
+      const reconstruction = this.reconstruct(encoded.final, outputs);
+      const hiddenStates: Tensor[] = [];
+      for (const t of encoded.hidden.values()) hiddenStates.push(await outputs.read(t));
+      const attentions: Tensor[] = [];
+      for (const t of encoded.attentions ?? []) attentions.push(await outputs.read(t));
+      return { reconstruction: await outputs.read(reconstruction), hiddenStates: wantHidden ? hiddenStates : null, attentions: encoded.attentions ? attentions : null };
+    });
+    const loss = inputs.boolMaskedPos ? this.maskedLoss(inputs.pixelValues, out.reconstruction, boolMaskValues(inputs.boolMaskedPos)) : null;
+    return { loss, ...out };
   }
 
   /** timm's forward_features: the final-normed token sequence [batch, tokens, hidden]. */
@@ -77,11 +89,17 @@ export class ViTForMaskedImageModeling extends ViTTaskModel {
 
   /** timm's forward_head: the decoder's reconstruction; with preLogits the token features it reads. */
   async forwardHead(features: Tensor, options: ForwardHeadOptions = {}): Promise<Tensor> {
-    return options.preLogits ? features : await this.reconstruct(features);
+    if (options.preLogits) return features;
+    return this.vit.session(async (outputs) => outputs.read(this.reconstruct(outputs.upload(checkSequence(features, this.config.hiddenSize)), outputs)));
   }
 
-  /** Patch tokens of `sequence` [batch, 1 + side², hidden] → pixels [batch, channels, side·stride, side·stride]. */
-  private async reconstruct(sequence: Tensor): Promise<Tensor> {
+  /**
+   * Patch tokens of `sequence` [batch, 1 + side², hidden] → pixels [batch, channels, side·stride, side·stride]:
+   * the tokens gathered (copyRows), the 1×1 conv as one GEMM over them, token-major → NCHW (transpose), then
+   * the pixel shuffle.
+   */
+  private reconstruct(sequence: DeviceTensor, outputs: ForwardOutputs): DeviceTensor {
+    const engine = outputs.arena.engine;
     const [batch, tokens, d] = sequence.shape;
     const patches = tokens - 1;
     // transformers reshapes the tokens into a square of side floor(sqrt(n)); any other count cannot reshape.
@@ -90,23 +108,19 @@ export class ViTForMaskedImageModeling extends ViTTaskModel {
       throw new RangeError(`cannot reshape ${patches} patch tokens into a square grid for the MIM decoder`);
     }
     const o = this.decoder.outFeatures;
-    const tokenMajor = new Float32Array(patches * o); // [side·side, o] one image at a time
-    const conv = new Float32Array(batch * o * patches); // [batch, o, side, side]
-    for (let b = 0; b < batch; b++) {
-      await this.decoder.forward(sequence.data.subarray((b * tokens + 1) * d, (b + 1) * tokens * d), patches, tokenMajor);
-      const image = conv.subarray(b * o * patches, (b + 1) * o * patches);
-      for (let p = 0; p < patches; p++) for (let c = 0; c < o; c++) image[c * patches + p] = tokenMajor[p * o + c];
-    }
     const r = this.config.encoderStride;
-    const out = Tensor.zeros([batch, o / (r * r), side * r, side * r]);
-    pixelShuffle(conv, [batch, o, side, side], r, out.data);
+    const patchTokens = outputs.alloc([batch * patches, d]);
+    engine.ops.copyRows({ x: sequence.data.view(d), out: patchTokens.data, rows: batch, cols: patches * d, ldx: tokens * d });
+    const tokenMajor = outputs.alloc([batch, patches, o]);
+    this.decoder.forward({ x: patchTokens.data, rows: batch * patches, out: tokenMajor.data });
+    const conv = outputs.alloc([batch, o, side, side]);
+    engine.ops.transpose({ x: tokenMajor.data, out: conv.data, batch, rows: patches, cols: o });
+    const out = outputs.alloc([batch, o / (r * r), side * r, side * r]);
+    engine.ops.pixelShuffle({ x: conv.data, shape: [batch, o, side, side], factor: r, out: out.data });
     return out;
   }
 
-  /**
-   * sum(|pixels − reconstruction| · mask) / (sum(mask) + 1e-5) / channels, where the patch mask is
-   * upsampled to pixels with ONE channel axis: sum(mask) counts masked pixels, not pixel-channels.
-   */
+  /** SimMIM's masked L1 loss on the CPU, with transformers' checks on the mask and the sizes. */
   private maskedLoss(pixels: Tensor, reconstruction: Tensor, boolMaskedPos: ArrayLike<number>): Tensor {
     const [imageH, imageW] = this.config.imageSize2;
     const [patchH, patchW] = this.config.patchSize2;
@@ -122,20 +136,6 @@ export class ViTForMaskedImageModeling extends ViTTaskModel {
           `and the patch mask (${gh * patchH}×${gw * patchW} pixels) to have one size`,
       );
     }
-    let weighted = 0;
-    let maskedPixels = 0;
-    for (let b = 0; b < batch; b++) {
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          if (!boolMaskedPos[b * gh * gw + Math.floor(y / patchH) * gw + Math.floor(x / patchW)]) continue;
-          maskedPixels++;
-          for (let c = 0; c < channels; c++) {
-            const i = ((b * channels + c) * height + y) * width + x;
-            weighted += Math.abs(pixels.data[i] - reconstruction.data[i]);
-          }
-        }
-      }
-    }
-    return scalar(weighted / (maskedPixels + 1e-5) / channels);
+    return scalar(maskedPixelL1Loss(pixels.data, reconstruction.data, [batch, channels, height, width], boolMaskedPos, [patchH, patchW]));
   }
 }

@@ -1,22 +1,29 @@
-import { Tensor, type Arena, type Engine } from '@purevit/core';
+import type { Arena, DeviceArray, Engine, Tensor } from '@purevit/core';
 import type { ModelRepo, WeightMap, WeightScope } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
 import type { AttentionImplementation } from '../../layers/attention.js';
 import { LayerNorm } from '../../layers/layer-norm.js';
 import { RunState, Serial } from '../../layers/run-state.js';
 import type { TransformerBlock } from '../../layers/transformer-block.js';
+import {
+  featureOrder, featureTakeIndices, outputFormat, type ForwardContract, type ForwardHeadOptions, type ForwardIntermediatesOptions, type ForwardIntermediatesOutput,
+} from '../forward-contract.js';
+import { withOutputs, type DeviceTensor, type ForwardOutputs } from '../forward-outputs.js';
 import { headMaskPerLayer } from '../head-mask.js';
+import { loadFromRepo } from '../load-context.js';
 import { resolveAttnImplementation, type LoadOptions } from '../load-options.js';
+import { buildFromWeights } from '../model-arena.js';
 import type { BaseModelOutputWithPooling, LoadReport } from '../model-outputs.js';
-import { boolMaskValues, checkPixelValues, patchTokens, selectToken, type BoolMask } from '../tensor-utils.js';
+import { boolMaskValues, checkPixelValues, type BoolMask } from '../tensor-utils.js';
+import { tokenIntermediates } from '../token-intermediates.js';
+import { runTransformer } from '../transformer-run.js';
 import { POOLER_KEYS, adaptViTCheckpoint, hasPooler } from './vit-checkpoint.js';
 import { ViTConfig } from './vit-config.js';
 import { ViTEmbeddings } from './vit-embeddings.js';
 import { loadViTEncoder } from './vit-encoder.js';
 import { ViTPooler } from './vit-pooler.js';
-import { loadFromRepo } from '../load-context.js';
-import { buildFromWeights } from '../model-arena.js';
-import { runTransformer } from '../transformer-run.js';
+
+export type { ForwardHeadOptions, ForwardIntermediatesOutput } from '../forward-contract.js';
 
 export interface ViTModelLoadOptions extends LoadOptions {
   /**
@@ -46,39 +53,37 @@ export interface ViTModelInputs {
   interpolatePosEncoding?: boolean;
 }
 
-export interface ForwardIntermediatesOptions {
-  /** The last n blocks, or block indices (negative from the end); default all. */
-  indices?: number | readonly number[];
-  /** Apply the final LayerNorm to each intermediate. */
-  norm?: boolean;
-  /** 'NCHW' (default): [batch, hidden, gh, gw] maps; 'NLC': [batch, gh·gw, hidden] sequences. */
-  outputFmt?: 'NCHW' | 'NLC';
-  /** Also return each intermediate's [CLS] token [batch, 1, hidden]. */
-  returnPrefixTokens?: boolean;
-  /** Run no block after the last requested one. */
-  stopEarly?: boolean;
-  /** Leave `final` null. */
-  intermediatesOnly?: boolean;
+/** forward_intermediates' options, and transformers' interpolate_pos_encoding. */
+export interface ViTForwardIntermediatesOptions extends ForwardIntermediatesOptions {
   interpolatePosEncoding?: boolean;
 }
 
-export interface ForwardIntermediatesOutput {
-  /** Final-normed output of the last block run [batch, tokens, hidden]. */
-  final: Tensor | null;
-  intermediates: Tensor[];
-  prefixTokens: Tensor[] | null;
+/** What one encoder run asks for (outputs are allocated for the whole batch). */
+export interface EncodeRequest {
+  /** Blocks to run (default all). */
+  layers?: number;
+  /** Residual streams to keep: -1 = the embedding output, i = after block i. */
+  hidden?: Iterable<number>;
+  /** Every block's attention probabilities (eager). */
+  attentions?: boolean;
 }
 
-export interface ForwardHeadOptions {
-  /** Return the features the head reads ([CLS] after the final norm) instead of its output. */
-  preLogits?: boolean;
+/** The device results of an encoder run, in the caller's outputs. */
+export interface Encoded {
+  batch: number;
+  tokens: number;
+  grid: [number, number];
+  /** The final-normed sequence [batch, tokens, hidden]. */
+  final: DeviceTensor;
+  hidden: Map<number, DeviceTensor>;
+  attentions: DeviceTensor[] | null;
 }
 
 /**
  * transformers' ViTModel: embeddings → encoder (pre-norm blocks) → final LayerNorm → optional pooler.
  * Checkpoint names: embeddings.*, encoder.layer.<i>.*, layernorm.*, pooler.dense.*.
  */
-export class ViTModel {
+export class ViTModel implements ForwardContract {
   /** "fused" unless attentions or a head mask are requested (then eager, as transformers). */
   attnImplementation: AttentionImplementation;
   loadReport: LoadReport = { missingKeys: [], unexpectedKeys: [] };
@@ -100,13 +105,9 @@ export class ViTModel {
     this.state = new RunState(arena);
   }
 
-  /** The engine holding the weights and running the kernels. */
+  /** The engine holding the weights and running the ops. */
   get engine(): Engine {
     return this.arena.engine;
-  }
-
-  private async checkLive(): Promise<void> {
-    if (this.disposed) throw new Error('ViTModel: disposed (its weights were freed)');
   }
 
   /** Frees the weights and run state held in the engine's memory (waits for a running forward). */
@@ -145,21 +146,37 @@ export class ViTModel {
   }
 
   async forward(inputs: ViTModelInputs): Promise<BaseModelOutputWithPooling> {
-    const encoded = await this.encode(inputs);
-    const poolerOutput = this.pooler ? await this.pooler.forward(selectToken(encoded.lastHiddenState)) : null;
-    return { ...encoded, poolerOutput };
+    return this.session(async (outputs) => {
+      const { wantHidden, wantAttentions } = this.wants(inputs);
+      const encoded = await this.encodeInto(inputs, { hidden: wantHidden ? this.allHidden() : [], attentions: wantAttentions }, outputs);
+      const pooled = this.pooler ? this.poolDevice(encoded.final, outputs) : null;
+      return {
+        lastHiddenState: await outputs.read(encoded.final),
+        poolerOutput: pooled && (await outputs.read(pooled)),
+        hiddenStates: wantHidden ? await readAll(outputs, [...encoded.hidden.values()]) : null,
+        attentions: encoded.attentions && (await readAll(outputs, encoded.attentions)),
+      };
+    });
   }
 
   /** timm's forward_features: the final-normed token sequence [batch, tokens, hidden]. */
   async forwardFeatures(pixelValues: Tensor, options: Omit<ViTModelInputs, 'pixelValues'> = {}): Promise<Tensor> {
-    return (await this.encode({ ...options, pixelValues, outputAttentions: false, outputHiddenStates: false })).lastHiddenState;
+    return this.session(async (outputs) => {
+      const encoded = await this.encodeInto({ ...options, pixelValues, outputAttentions: false, outputHiddenStates: false }, {}, outputs);
+      return outputs.read(encoded.final);
+    });
   }
 
   /** timm's forward_head: the pooler output, or with preLogits the [CLS] features it reads. */
   async forwardHead(features: Tensor, options: ForwardHeadOptions = {}): Promise<Tensor> {
-    const cls = selectToken(features);
-    if (options.preLogits || !this.pooler) return cls;
-    return this.pooler.forward(cls);
+    return this.session(async (outputs) => {
+      const x = outputs.upload(checkSequence(features, this.config.hiddenSize));
+      const cls = selectTokenDevice(x, 0, outputs);
+      if (options.preLogits || !this.pooler) return outputs.read(cls);
+      const pooled = outputs.alloc([cls.shape[0], this.pooler.dense.outFeatures]);
+      this.pooler.forward(cls.data, cls.shape[0], pooled.data);
+      return outputs.read(pooled);
+    });
   }
 
   /**
@@ -169,51 +186,69 @@ export class ViTModel {
    * returnPrefixTokens. `final` is the final-normed output of the last block run (null with
    * intermediatesOnly); stopEarly runs no block after the last index.
    */
-  async forwardIntermediates(pixelValues: Tensor, options: ForwardIntermediatesOptions = {}): Promise<ForwardIntermediatesOutput> {
+  async forwardIntermediates(pixelValues: Tensor, options: ViTForwardIntermediatesOptions = {}): Promise<ForwardIntermediatesOutput> {
     const layers = this.encoder.length;
-    const take = selectIndices(options.indices ?? layers, layers);
-    const last = options.stopEarly ? Math.max(...take) + 1 : layers;
-    const hidden = this.config.hiddenSize;
-    const intermediates: Tensor[] = [];
-    const prefixTokens: Tensor[] = [];
-    const inputs = { pixelValues, interpolatePosEncoding: options.interpolatePosEncoding };
-    const { lastHiddenState, hidden: kept, grid } = await this.run(inputs, last, new Set(take));
-    for (const i of take) {
-      const tokens = kept.get(i)!.clone(); // an index may be taken twice
-      const [batch, count] = tokens.shape;
-      if (options.norm) await this.layernorm.forward(tokens.data, batch * count, tokens.data);
-      if (options.returnPrefixTokens) prefixTokens.push(selectToken(tokens).reshape([batch, 1, hidden]));
-      intermediates.push(patchTokens(tokens, 1, options.outputFmt === 'NLC' ? null : grid));
-    }
+    const { take, maxIndex } = featureTakeIndices(layers, options.indices);
+    const outputFmt = outputFormat(options, ['NCHW', 'NLC']);
+    const blocks = featureOrder(take);
+    return this.session(async (outputs) => {
+      const inputs = { pixelValues, interpolatePosEncoding: options.interpolatePosEncoding };
+      const encoded = await this.encodeInto(inputs, { layers: options.stopEarly ? maxIndex + 1 : layers, hidden: blocks }, outputs);
+      const { intermediates, prefixTokens } = await tokenIntermediates(outputs, blocks.map((i) => encoded.hidden.get(i)!), {
+        norm: options.norm ? this.layernorm : null, prefix: 1, grid: encoded.grid, outputFmt, returnPrefixTokens: options.returnPrefixTokens ?? false,
+      });
+      return { final: options.intermediatesOnly ? null : await outputs.read(encoded.final), intermediates, prefixTokens };
+    });
+  }
+
+  /** Everything but the pooler (what the task heads build on), read as transformers returns it. */
+  async encode(inputs: ViTModelInputs): Promise<Omit<BaseModelOutputWithPooling, 'poolerOutput'>> {
+    return this.session(async (outputs) => {
+      const { wantHidden, wantAttentions } = this.wants(inputs);
+      const encoded = await this.encodeInto(inputs, { hidden: wantHidden ? this.allHidden() : [], attentions: wantAttentions }, outputs);
+      return {
+        lastHiddenState: await outputs.read(encoded.final),
+        hiddenStates: wantHidden ? await readAll(outputs, [...encoded.hidden.values()]) : null,
+        attentions: encoded.attentions && (await readAll(outputs, encoded.attentions)),
+      };
+    });
+  }
+
+  /** Runs `body` alone on this model (its run state is shared), with outputs freed afterwards. */
+  session<T>(body: (outputs: ForwardOutputs) => Promise<T>): Promise<T> {
+    return this.serial.run(async () => {
+      if (this.disposed) throw new Error('ViTModel: disposed (its weights were freed)');
+      return withOutputs(this.arena, body);
+    });
+  }
+
+  /** Which of hidden states and attentions `inputs` asks for (defaults from the config). */
+  wants(inputs: ViTModelInputs): { wantHidden: boolean; wantAttentions: boolean } {
     return {
-      final: options.intermediatesOnly ? null : lastHiddenState,
-      intermediates,
-      prefixTokens: options.returnPrefixTokens ? prefixTokens : null,
+      wantHidden: inputs.outputHiddenStates ?? this.config.outputHiddenStates,
+      wantAttentions: inputs.outputAttentions ?? this.config.outputAttentions,
     };
   }
 
-  /** Everything but the pooler (what the task heads build on). */
-  async encode(inputs: ViTModelInputs): Promise<Omit<BaseModelOutputWithPooling, 'poolerOutput'>> {
-    const config = this.config;
-    const wantAttentions = inputs.outputAttentions ?? config.outputAttentions;
-    const wantHidden = inputs.outputHiddenStates ?? config.outputHiddenStates;
-    const layers = this.encoder.length;
-    const keep = new Set(wantHidden ? Array.from({ length: layers + 1 }, (_, i) => i - 1) : []);
-    const { lastHiddenState, hidden, attentions } = await this.run(inputs, layers, keep, wantAttentions);
-    const hiddenStates = wantHidden ? [...keep].map((i) => hidden.get(i)!) : null;
-    return { lastHiddenState, hiddenStates, attentions };
+  /** -1 (the embedding output) and every block. */
+  allHidden(): number[] {
+    return Array.from({ length: this.encoder.length + 1 }, (_, i) => i - 1);
+  }
+
+  /** The pooler on the [CLS] tokens of a final sequence [batch, tokens, hidden] (within a session). */
+  poolDevice(final: DeviceTensor, outputs: ForwardOutputs): DeviceTensor | null {
+    if (!this.pooler) return null;
+    const cls = selectTokenDevice(final, 0, outputs);
+    const pooled = outputs.alloc([cls.shape[0], this.pooler.dense.outFeatures]);
+    this.pooler.forward(cls.data, cls.shape[0], pooled.data);
+    return pooled;
   }
 
   /**
-   * Embeddings, then blocks 0 … layers-1, then the final norm; also the residual streams in `keep` (-1: the
-   * embedding output, i: after block i) and, with `attentions`, every block's probabilities.
+   * Embeddings, then blocks 0 … layers-1, then the final norm, into `outputs` (within a session): the
+   * final-normed sequence, the residual streams asked for and, with `attentions`, every block's probabilities.
    */
-  private async run(
-    inputs: ViTModelInputs,
-    layers: number,
-    keep: ReadonlySet<number>,
-    attentions = false,
-  ): Promise<{ lastHiddenState: Tensor; hidden: Map<number, Tensor>; attentions: Tensor[] | null; grid: [number, number] }> {
+  async encodeInto(inputs: ViTModelInputs, request: EncodeRequest, outputs: ForwardOutputs): Promise<Encoded> {
     const config = this.config;
     const shape = checkPixelValues(inputs.pixelValues, config.numChannels);
     const [batch, channels, height, width] = shape;
@@ -221,34 +256,77 @@ export class ViTModel {
     const grid = this.embeddings.grid(height, width, interpolate);
     const patches = grid[0] * grid[1];
     const tokens = patches + 1;
-    const headMasks = headMaskPerLayer(inputs.headMask, config.numHiddenLayers, config.numAttentionHeads);
+    const hiddenSize = config.hiddenSize;
+    const heads = config.numAttentionHeads;
+    const layers = request.layers ?? this.encoder.length;
+    const headMaskValues = headMaskPerLayer(inputs.headMask, config.numHiddenLayers, heads);
     const mask = inputs.boolMaskedPos ? Float32Array.from(boolMaskValues(inputs.boolMaskedPos)) : null;
     if (mask && mask.length !== batch * patches) {
       throw new RangeError(`boolMaskedPos has ${mask.length} entries, expected batch × patches = ${batch} × ${patches}`);
     }
+    if (mask && !this.embeddings.maskToken) {
+      throw new Error('boolMaskedPos needs a mask token: load the model with useMaskToken: true (ViTForMaskedImageModeling does)');
+    }
+    const seq = [batch, tokens, hiddenSize];
+    const final = outputs.alloc(seq);
+    const hidden = new Map<number, DeviceTensor>();
+    for (const i of request.hidden ?? []) hidden.set(i, outputs.alloc(seq));
+    const attentions = request.attentions ? Array.from({ length: layers }, () => outputs.alloc([batch, heads, tokens, tokens])) : null;
+    const uploaded = new Map<Float32Array, DeviceArray>();
+    const headMasks = headMaskValues.map((m) => {
+      if (!m) return undefined;
+      if (!uploaded.has(m)) uploaded.set(m, outputs.uploadArray(m));
+      return uploaded.get(m);
+    });
     const image = channels * height * width;
-    const [ph, pw] = this.embeddings.patchEmbeddings.patch;
-    const result = await this.serial.run(() => this.checkLive().then(() => runTransformer(this.state, {
-      what: 'ViTModel forward',
-      engine: this.engine,
-      batch, tokens, dim: config.hiddenSize, mlpDim: config.intermediateSize, heads: config.numAttentionHeads,
-      blocks: this.encoder, layers, implementation: this.attnImplementation, headMasks, keepHidden: keep, attentions,
-      embedScratch: patches * channels * ph * pw,
-      embed: (b0, n, out, scratch) => this.embeddings.forward(
-        inputs.pixelValues.data.subarray(b0 * image, (b0 + n) * image), [n, channels, height, width], out,
-        mask && mask.subarray(b0 * patches, (b0 + n) * patches), interpolate, scratch,
-      ),
+    const state = this.state;
+    await runTransformer({
+      what: 'ViTModel forward', engine: this.engine, state,
+      batch, tokens, dim: hiddenSize, mlpDim: config.intermediateSize, heads,
+      blocks: this.encoder, layers, implementation: this.attnImplementation, headMasks,
+      embedLengths: (images) => this.embeddings.lengths(images, shape, grid, mask !== null),
+      embed: (b0, n, out) => {
+        const pixels = state.view('pixels', n * image);
+        this.engine.write(pixels, inputs.pixelValues.data.subarray(b0 * image, (b0 + n) * image));
+        let maskBuffer: DeviceArray | null = null;
+        if (mask) {
+          maskBuffer = state.view('mask', n * patches);
+          this.engine.write(maskBuffer, mask.subarray(b0 * patches, (b0 + n) * patches));
+        }
+        const buffers = {
+          pixels, mask: maskBuffer,
+          patchRows: state.view('patchRows', this.embeddings.patchEmbeddings.rowsLength(n, grid)),
+          patches: state.view('patches', n * patches * hiddenSize),
+        };
+        this.embeddings.forward(buffers, [n, channels, height, width], interpolate, out);
+      },
       finalNorm: (x, rows, out) => this.layernorm.forward(x, rows, out),
-    })));
-    return { ...result, grid };
+      hidden: new Map([...hidden].map(([i, t]) => [i, t.data])),
+      attentions: attentions?.map((t) => t.data),
+      final: final.data,
+    });
+    return { batch, tokens, grid, final, hidden, attentions };
   }
 }
 
-/** timm's feature_take_indices: n → the last n blocks; a list → those blocks (negative from the end). */
-function selectIndices(indices: number | readonly number[], layers: number): number[] {
-  const list = typeof indices === 'number' ? Array.from({ length: indices }, (_, i) => layers - indices + i) : indices.map((i) => (i < 0 ? layers + i : i));
-  for (const i of list) {
-    if (!Number.isInteger(i) || i < 0 || i >= layers) throw new RangeError(`block index ${i} is outside 0..${layers - 1}`);
+/** Token `index` of every sequence of x [batch, tokens, dim] → [batch, dim] (on the device). */
+export function selectTokenDevice(x: DeviceTensor, index: number, outputs: ForwardOutputs): DeviceTensor {
+  const [batch, tokens, dim] = x.shape;
+  const out = outputs.alloc([batch, dim]);
+  outputs.arena.engine.ops.copyRows({ x: x.data.view(index * dim), out: out.data, rows: batch, cols: dim, ldx: tokens * dim });
+  return out;
+}
+
+/** Checks features are [batch, tokens, dim]. */
+export function checkSequence(features: Tensor, dim: number): Tensor {
+  if (features.shape.length !== 3 || features.shape[2] !== dim || features.shape[1] < 1) {
+    throw new RangeError(`forwardHead expects features [batch, tokens, ${dim}], got [${features.shape.join(', ')}]`);
   }
-  return list;
+  return features;
+}
+
+async function readAll(outputs: ForwardOutputs, tensors: readonly DeviceTensor[]): Promise<Tensor[]> {
+  const out: Tensor[] = [];
+  for (const t of tensors) out.push(await outputs.read(t));
+  return out;
 }

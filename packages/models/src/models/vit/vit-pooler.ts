@@ -1,4 +1,4 @@
-import { Tensor, type Arena } from '@purevit/core';
+import type { Arena, DeviceArray } from '@purevit/core';
 import type { WeightScope } from '@purevit/weights';
 import { Linear } from '../../layers/linear.js';
 import { activationName } from '../../layers/mlp.js';
@@ -17,11 +17,8 @@ export class ViTPooler {
     return new ViTPooler(dense, activationName(config.poolerAct, 'pooler_act'));
   }
 
-  /** cls [batch, hidden] → [batch, poolerOutputSize]. */
-  async forward(cls: Tensor): Promise<Tensor> {
-    const batch = cls.shape[0];
-    const out = Tensor.zeros([batch, this.dense.outFeatures]);
-    await this.dense.forward(cls.data, batch, out.data, this.activation);
-    return out;
+  /** out [batch, poolerOutputSize] = act(dense(cls [batch, hidden])). */
+  forward(cls: DeviceArray, batch: number, out: DeviceArray): void {
+    this.dense.forward({ x: cls, rows: batch, out, activation: this.activation });
   }
 }

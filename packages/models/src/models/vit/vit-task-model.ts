@@ -1,12 +1,13 @@
-import type { Arena, Engine } from '@purevit/core';
+import type { Arena, Engine, Tensor } from '@purevit/core';
 import type { WeightMap, WeightScope } from '@purevit/weights';
 import type { AttentionImplementation } from '../../layers/attention.js';
+import type { ForwardIntermediatesOutput } from '../forward-contract.js';
 import type { LoadOptions } from '../load-options.js';
 import { buildFromWeights } from '../model-arena.js';
 import type { LoadReport } from '../model-outputs.js';
 import { adaptViTCheckpoint } from './vit-checkpoint.js';
 import type { ViTConfig } from './vit-config.js';
-import { ViTModel, type ViTModelLoadOptions } from './vit-model.js';
+import { ViTModel, type ViTForwardIntermediatesOptions, type ViTModelLoadOptions } from './vit-model.js';
 
 /**
  * What transformers' ViT task models share: a ViTModel without pooler under `vit.`, whose engine,
@@ -36,6 +37,11 @@ export abstract class ViTTaskModel {
   /** Frees the weights and run state held in the engine's memory. */
   dispose(): Promise<void> {
     return this.vit.dispose();
+  }
+
+  /** timm's forward_intermediates, on the backbone (see ViTModel.forwardIntermediates). */
+  forwardIntermediates(pixelValues: Tensor, options: ViTForwardIntermediatesOptions = {}): Promise<ForwardIntermediatesOutput> {
+    return this.vit.forwardIntermediates(pixelValues, options);
   }
 }
 

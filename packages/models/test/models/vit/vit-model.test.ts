@@ -81,7 +81,14 @@ describe('ViTModel forward', () => {
     expect(nchw.intermediates[0].get(1, 3, 1, 2)).toBe(full.lastHiddenState.get(1, token, 3));
     const early = await model.forwardIntermediates(x, { indices: [0], stopEarly: true, outputFmt: 'NLC' });
     expect(early.intermediates[0].data).toEqual(nlc.intermediates[0].data);
-    await expect(model.forwardIntermediates(x, { indices: [c.numHiddenLayers] })).rejects.toThrow(/block index \d+ is outside/);
+    // timm's feature_take_indices, the one both ViTs use.
+    await expect(model.forwardIntermediates(x, { indices: [c.numHiddenLayers] })).rejects.toThrow(/feature index \d+ is out of range \(0 to/);
+    await expect(model.forwardIntermediates(x, { indices: 0 })).rejects.toThrow(/last-n \(0\) is out of range \(1 to/);
+    await expect(model.forwardIntermediates(x, { indices: 0, stopEarly: true })).rejects.toThrow(/last-n \(0\) is out of range/);
+    await expect(model.forwardIntermediates(x, { indices: [] })).rejects.toThrow(/empty sequence/);
+    // A list is taken in block order, each block once (timm's `if i in take_indices`).
+    const unordered = await model.forwardIntermediates(x, { indices: [2, 0, 2, -c.numHiddenLayers], outputFmt: 'NLC' });
+    expect(unordered.intermediates.map((t) => Array.from(t.data))).toEqual([0, 2].map((i) => Array.from(nlc.intermediates[i].data)));
   });
 
   it('returns hidden states and attentions only when asked, in transformers layout', async () => {

@@ -4,8 +4,8 @@
  * probabilities buffer, softmax with the head mask, out = probs·v by the GEMM).
  */
 
-import type { AttentionShape } from '../../../kernels/attention-io.js';
-import { checkSize } from '../../../kernels/check.js';
+import type { AttentionShape } from '../../../ops/attention-args.js';
+import { checkSize } from '../../../ops/check.js';
 import type { GpuArray } from '../gpu-array.js';
 import type { GpuMemory } from '../memory.js';
 import type { CommandRecorder } from '../recorder.js';

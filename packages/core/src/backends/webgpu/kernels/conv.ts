@@ -5,9 +5,9 @@
  * [ky, kx, o] for depthwise, [(c, py, px)][dim] for patches.
  */
 
-import { activationKind, type ActivationName } from '../../../kernels/activation-name.js';
-import { checkShape4, pair } from '../../../kernels/check.js';
-import type { Conv2dOptions } from '../../../kernels/output-shapes.js';
+import { activationKind, type ActivationName } from '../../../ops/activation-name.js';
+import { checkShape4, pair } from '../../../ops/check.js';
+import type { Conv2dOptions } from '../../../ops/conv2d.js';
 import type { GpuArray } from '../gpu-array.js';
 import type { GpuMemory } from '../memory.js';
 import type { CommandRecorder } from '../recorder.js';

@@ -1,6 +1,6 @@
 /** Elementwise maps with broadcasting over up to 4 dimensions (wgsl/elementwise.ts). */
 
-import type { ActivationKind } from '../../../kernels/activation-name.js';
+import type { ActivationKind } from '../../../ops/activation-name.js';
 import type { GpuArray } from '../gpu-array.js';
 import type { CommandRecorder } from '../recorder.js';
 import { bindStorage, type StorageArg } from '../wgsl/bindings.js';

@@ -4,7 +4,7 @@
  * products of eager attention all come through here.
  */
 
-import type { ActivationKind } from '../../../kernels/activation-name.js';
+import type { ActivationKind } from '../../../ops/activation-name.js';
 import type { CommandRecorder } from '../recorder.js';
 import type { GpuArray } from '../gpu-array.js';
 import { bindStorage, type StorageArg } from '../wgsl/bindings.js';

@@ -4,8 +4,8 @@
  * bias, activation and residual fused.
  */
 
-import { activationKind, type ActivationName } from '../../../kernels/activation-name.js';
-import { checkSize } from '../../../kernels/check.js';
+import { activationKind, type ActivationName } from '../../../ops/activation-name.js';
+import { checkSize } from '../../../ops/check.js';
 import type { GpuArray } from '../gpu-array.js';
 import type { GpuMemory } from '../memory.js';
 import type { CommandRecorder } from '../recorder.js';

@@ -1,7 +1,7 @@
 /** 2-D pooling over NCHW or NHWC maps (wgsl/pool.ts). Output sizes follow torch (core's maxPool2dParams). */
 
-import { checkShape4, pair } from '../../../kernels/check.js';
-import { maxPool2dParams, type MaxPool2dOptions } from '../../../kernels/output-shapes.js';
+import { checkShape4, pair } from '../../../ops/check.js';
+import { maxPool2dParams, type MaxPool2dOptions } from './pool-geometry.js';
 import type { GpuArray } from '../gpu-array.js';
 import type { CommandRecorder } from '../recorder.js';
 import { bindStorage } from '../wgsl/bindings.js';

@@ -1,6 +1,6 @@
 /** Layer norm and softmax over rows with strides (wgsl/rows.ts), one workgroup per row. */
 
-import { checkSize } from '../../../kernels/check.js';
+import { checkSize } from '../../../ops/check.js';
 import type { GpuArray } from '../gpu-array.js';
 import type { CommandRecorder } from '../recorder.js';
 import { bindStorage, type StorageArg } from '../wgsl/bindings.js';

@@ -5,7 +5,7 @@
  * a + b·c), and strided copies (transposes, token concatenation, layout changes).
  */
 
-import type { ActivationKind } from '../../../kernels/activation-name.js';
+import type { ActivationKind } from '../../../ops/activation-name.js';
 import { GROUP_INDEX } from './grid.js';
 import { activationFunction, mathFor } from './math.js';
 import { ParamsLayout, type ParamType } from './params.js';

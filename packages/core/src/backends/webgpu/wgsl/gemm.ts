@@ -11,7 +11,7 @@
  * group), so strided views such as q, k and v inside one fused qkv buffer need no copies.
  */
 
-import type { ActivationKind } from '../../../kernels/activation-name.js';
+import type { ActivationKind } from '../../../ops/activation-name.js';
 import { activationFunction, mathFor } from './math.js';
 import { ParamsLayout, type ParamType } from './params.js';
 

@@ -6,7 +6,7 @@
  * running maxima is -FLT_MAX, and infinities arise only at run time (overflowing products).
  */
 
-import type { ActivationKind } from '../../../kernels/activation-name.js';
+import type { ActivationKind } from '../../../ops/activation-name.js';
 
 /** The most negative finite f32: the starting value of a running max. */
 export const NEG_MAX = '-3.4028234663852886e38';
@@ -157,6 +157,10 @@ function activationBody(kind: ActivationKind): string {
       return 'return select(v, 0.01 * v, v < 0.0);';
     case 'tanh':
       return 'return tanhf(v);';
+    case 'hardSigmoid':
+      return 'return clamp(v + 3.0, 0.0, 6.0) / 6.0;';
+    case 'hardSwish':
+      return 'return v * clamp(v + 3.0, 0.0, 6.0) / 6.0;';
     case 'mish':
       return 'return v * tanhf(select(log1pf(expf(v)), v, v > 20.0));';
   }
