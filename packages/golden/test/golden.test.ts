@@ -8,6 +8,8 @@ import { discoverCases, formatResult, goldenEngines, runGolden, type RunSummary 
 const GOLDEN = fileURLToPath(new URL('../../../golden/', import.meta.url));
 /** Engines golden model cases run on: the TypeScript kernels, and the WASM ones (plain SIMD, and FMA: Node 20 enables it by flag in this process). */
 const MODEL_ENGINES = ['wasm', 'wasm-fma', 'js'];
+/** The relatives' model cases copied from ../shared/golden so far. */
+const RELATIVE_CASES = ['deit_classifier', 'deit_distilled', 'deit_distilled_interp_48x40', 'deit_model_basic'];
 const variantLabels = (impls: readonly string[]): string[] => MODEL_ENGINES.flatMap((e) => impls.map((i) => `${e}/${i}`));
 
 describe('the golden fixtures in golden/', () => {
@@ -50,6 +52,20 @@ describe('the golden fixtures in golden/', () => {
       const tensors = Object.values(json.outputs).flat().length;
       expect(r.variants.map((v) => v.label), r.name).toEqual(r.name.startsWith('timm_resnet') ? MODEL_ENGINES : variantLabels(['eager', 'fused']));
       // Every output tensor of case.json was compared (hidden_states item by item).
+      for (const v of r.variants) expect(v.comparisons.length, r.name).toBe(tensors);
+    }
+  });
+
+  it("runs every case of the ViT family's relatives (DeiT, DINOv2, BEiT, ViTMAE, ViTMSN) on every engine, every output compared", async () => {
+    const relatives = summary.results.filter((r) => /^(deit|dinov2|beit|vitmae|vitmsn)_/.test(r.name) && r.kind === 'model');
+    expect(relatives.map((r) => r.name).sort()).toEqual(RELATIVE_CASES);
+    for (const r of relatives) {
+      expect(r.status, r.name).toBe('pass');
+      expect(r.worstRatio, r.name).toBeLessThanOrEqual(1);
+      const json = JSON.parse(await readFile(`${GOLDEN}${r.name}/case.json`, 'utf8')) as { outputs: Record<string, string | string[]>; forward_kwargs?: Record<string, unknown> };
+      const eagerOnly = json.forward_kwargs?.output_attentions === true;
+      expect(r.variants.map((v) => v.label), r.name).toEqual(variantLabels(eagerOnly ? ['eager'] : ['eager', 'fused']));
+      const tensors = Object.values(json.outputs).flat().length;
       for (const v of r.variants) expect(v.comparisons.length, r.name).toBe(tensors);
     }
   });

@@ -53,6 +53,19 @@ export type {
 } from './models/model-interfaces.js';
 export { VIT_FAMILY } from './models/vit/vit-family.js';
 
+// The ViT family's relatives: DeiT, DINOv2 (+ registers), BEiT, ViTMAE, ViTMSN
+export { adaptBaseModelPrefix } from './models/base-model-prefix.js';
+export { EncoderModel, readEach, type EncoderInputs, type EncoderIntermediatesOptions } from './models/encoder/encoder-model.js';
+export { EncoderTaskModel, buildTaskModel } from './models/encoder/encoder-task-model.js';
+export type { EmbedChunk, PerImageInput, TokenEmbeddings } from './models/encoder/token-embeddings.js';
+export { PatchTokenEmbeddings, type PatchTokenEmbeddingsOptions, type PositionResize } from './models/encoder/patch-token-embeddings.js';
+export { DEIT_BACKBONE, DEIT_HEADS, adaptDeiTCheckpoint } from './models/deit/deit-checkpoint.js';
+export { DeiTModel, type DeiTModelLoadOptions } from './models/deit/deit-model.js';
+export { DeiTForImageClassification, type DeiTForImageClassificationInputs, type DeiTForImageClassificationLoadOptions } from './models/deit/deit-for-image-classification.js';
+export {
+  DeiTForImageClassificationWithTeacher, type DeiTForImageClassificationWithTeacherLoadOptions, type DeiTForImageClassificationWithTeacherOutput,
+} from './models/deit/deit-for-image-classification-with-teacher.js';
+
 // timm wrapper (timm VisionTransformer and ResNet checkpoints through transformers' TimmWrapper classes)
 export { TimmWrapperConfig, type TimmWrapperConfigOverrides } from './models/timm/timm-wrapper-config.js';
 export { IMAGENET_1K_LABELS } from './models/timm/imagenet-1k-labels.js';

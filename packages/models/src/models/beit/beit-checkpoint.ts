@@ -10,7 +10,9 @@ import { adaptBaseModelPrefix } from '../base-model-prefix.js';
  * Older conversions also stored the integer `relative_position_index` buffers: transformers ignores
  * them (`_keys_to_ignore_on_load_unexpected`) and rebuilds the index, and so do we.
  */
-export const BEIT_PREFIX = 'beit.';
+/** The backbone's module name in the task models (transformers' base_model_prefix). */
+export const BEIT_BACKBONE = 'beit';
+export const BEIT_PREFIX = `${BEIT_BACKBONE}.`;
 
 export const BEIT_HEAD = ['classifier'] as const;
 

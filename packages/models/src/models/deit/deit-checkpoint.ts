@@ -7,7 +7,9 @@ import { adaptBaseModelPrefix } from '../base-model-prefix.js';
  * DeiTForImageClassificationWithTeacher checkpoints: `deit.…`, `cls_classifier.*`,
  * `distillation_classifier.*`). Non-distilled DeiT hub repos are model_type "vit" (ViT family).
  */
-export const DEIT_PREFIX = 'deit.';
+/** The backbone's module name in the task models (transformers' base_model_prefix). */
+export const DEIT_BACKBONE = 'deit';
+export const DEIT_PREFIX = `${DEIT_BACKBONE}.`;
 
 /** Head modules of each DeiT task model. */
 export const DEIT_HEADS = {

@@ -7,7 +7,9 @@ import { adaptBaseModelPrefix } from '../base-model-prefix.js';
  * (facebook/dinov2-* hub repos hold bare Dinov2Model checkpoints: `embeddings.mask_token` [1, hidden],
  * `encoder.layer.N.layer_scale1.lambda1`, `mlp.fc1` or SwiGLU `mlp.weights_in` / `mlp.weights_out`).
  */
-export const DINOV2_PREFIX = 'dinov2.';
+/** The backbone's module name in the task models (transformers' base_model_prefix). */
+export const DINOV2_BACKBONE = 'dinov2';
+export const DINOV2_PREFIX = `${DINOV2_BACKBONE}.`;
 
 export const DINOV2_HEAD = ['classifier'] as const;
 

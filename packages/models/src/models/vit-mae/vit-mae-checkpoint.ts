@@ -7,7 +7,9 @@ import { adaptBaseModelPrefix } from '../base-model-prefix.js';
  * `decoder.…`, with the fixed sin-cos tables stored as `vit.embeddings.position_embeddings` and
  * `decoder.decoder_pos_embed`: they are read from the checkpoint, never regenerated).
  */
-export const VIT_MAE_PREFIX = 'vit.';
+/** The backbone's module name in the task models (transformers' base_model_prefix). */
+export const VIT_MAE_BACKBONE = 'vit';
+export const VIT_MAE_PREFIX = `${VIT_MAE_BACKBONE}.`;
 
 export const VIT_MAE_DECODER = ['decoder'] as const;
 

@@ -5,7 +5,9 @@ import { adaptBaseModelPrefix } from '../base-model-prefix.js';
  * Checkpoint naming for ViTMSN, the one place that knows it: ViT's module tree (no pooler), backbone
  * under `vit.` in ViTMSNForImageClassification.
  */
-export const VIT_MSN_PREFIX = 'vit.';
+/** The backbone's module name in the task models (transformers' base_model_prefix). */
+export const VIT_MSN_BACKBONE = 'vit';
+export const VIT_MSN_PREFIX = `${VIT_MSN_BACKBONE}.`;
 
 export const VIT_MSN_HEAD = ['classifier'] as const;
 
