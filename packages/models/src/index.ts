@@ -61,10 +61,14 @@ export type { EmbedChunk, PerImageInput, TokenEmbeddings } from './models/encode
 export { PatchTokenEmbeddings, type PatchTokenEmbeddingsOptions, type PositionResize } from './models/encoder/patch-token-embeddings.js';
 export { DEIT_BACKBONE, DEIT_HEADS, adaptDeiTCheckpoint } from './models/deit/deit-checkpoint.js';
 export { DeiTModel, type DeiTModelLoadOptions } from './models/deit/deit-model.js';
-export { DeiTForImageClassification, type DeiTForImageClassificationInputs, type DeiTForImageClassificationLoadOptions } from './models/deit/deit-for-image-classification.js';
+export { EncoderClassifier, loadClassifier, type ClassifierInputs } from './models/encoder/encoder-classifier.js';
+export { DeiTForImageClassification, type DeiTForImageClassificationLoadOptions } from './models/deit/deit-for-image-classification.js';
 export {
   DeiTForImageClassificationWithTeacher, type DeiTForImageClassificationWithTeacherLoadOptions, type DeiTForImageClassificationWithTeacherOutput,
 } from './models/deit/deit-for-image-classification-with-teacher.js';
+export { VIT_MSN_BACKBONE, adaptViTMSNCheckpoint } from './models/vit-msn/vit-msn-checkpoint.js';
+export { ViTMSNModel, type ViTMSNModelLoadOptions } from './models/vit-msn/vit-msn-model.js';
+export { ViTMSNForImageClassification, type ViTMSNForImageClassificationLoadOptions } from './models/vit-msn/vit-msn-for-image-classification.js';
 
 // timm wrapper (timm VisionTransformer and ResNet checkpoints through transformers' TimmWrapper classes)
 export { TimmWrapperConfig, type TimmWrapperConfigOverrides } from './models/timm/timm-wrapper-config.js';

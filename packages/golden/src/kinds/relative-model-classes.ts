@@ -5,7 +5,7 @@
  */
 
 import {
-  DeiTForImageClassification, DeiTForImageClassificationWithTeacher, DeiTModel,
+  DeiTForImageClassification, DeiTForImageClassificationWithTeacher, DeiTModel, ViTMSNForImageClassification, ViTMSNModel,
 } from '@purevit/models';
 import { checkNoInitOptions, snakeCase, vitInitOptions, vitInputs, wrap, type ModelAdapter } from './model-classes.js';
 
@@ -26,6 +26,18 @@ export const RELATIVE_MODEL_CLASSES: Record<string, ModelAdapter> = {
     async load(dir, init, _json, engine) {
       const model = await DeiTForImageClassificationWithTeacher.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
       return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward(vitInputs(inputs, kwargs, []))) }));
+    },
+  },
+  ViTMSNModel: {
+    async load(dir, init, _json, engine) {
+      const model = await ViTMSNModel.fromPretrained(dir, { ...vitInitOptions(init, ['use_mask_token']), engine });
+      return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward(vitInputs(inputs, kwargs, ['bool_masked_pos']))) }));
+    },
+  },
+  ViTMSNForImageClassification: {
+    async load(dir, init, _json, engine) {
+      const model = await ViTMSNForImageClassification.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
+      return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward({ ...vitInputs(inputs, kwargs, ['labels']), labels: inputs.labels ?? null })) }));
     },
   },
 };
