@@ -9,7 +9,12 @@ const GOLDEN = fileURLToPath(new URL('../../../golden/', import.meta.url));
 /** Engines golden model cases run on: the TypeScript kernels, and the WASM ones (plain SIMD, and FMA: Node 20 enables it by flag in this process). */
 const MODEL_ENGINES = ['wasm', 'wasm-fma', 'js'];
 /** The relatives' model cases copied from ../shared/golden so far. */
-const RELATIVE_CASES = ['deit_classifier', 'deit_distilled', 'deit_distilled_interp_48x40', 'deit_model_basic', 'vitmsn_classifier', 'vitmsn_model'];
+const RELATIVE_CASES = [
+  'deit_classifier', 'deit_distilled', 'deit_distilled_interp_48x40', 'deit_model_basic',
+  'dinov2_classifier', 'dinov2_interp_224style', 'dinov2_interp_nonsquare', 'dinov2_mask_token', 'dinov2_model_basic',
+  'dinov2_reg_classifier', 'dinov2_reg_interp_64x32', 'dinov2_reg_model', 'dinov2_swiglu',
+  'vitmsn_classifier', 'vitmsn_model',
+];
 const variantLabels = (impls: readonly string[]): string[] => MODEL_ENGINES.flatMap((e) => impls.map((i) => `${e}/${i}`));
 
 describe('the golden fixtures in golden/', () => {

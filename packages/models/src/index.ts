@@ -66,6 +66,17 @@ export { DeiTForImageClassification, type DeiTForImageClassificationLoadOptions 
 export {
   DeiTForImageClassificationWithTeacher, type DeiTForImageClassificationWithTeacherLoadOptions, type DeiTForImageClassificationWithTeacherOutput,
 } from './models/deit/deit-for-image-classification-with-teacher.js';
+export { SwiGluMlp } from './layers/swiglu-mlp.js';
+export type { FeedForward } from './layers/feed-forward.js';
+export { DINOV2_BACKBONE, DINOV2_WITH_REGISTERS_BACKBONE, adaptDinov2Checkpoint } from './models/dinov2/dinov2-checkpoint.js';
+export { loadDinov2Layer } from './models/dinov2/dinov2-layer.js';
+export { Dinov2FamilyModel, type Dinov2Layout } from './models/dinov2/dinov2-family-model.js';
+export { Dinov2Model, type Dinov2ModelInputs, type Dinov2ModelLoadOptions } from './models/dinov2/dinov2-model.js';
+export { Dinov2WithRegistersModel, type Dinov2WithRegistersModelLoadOptions } from './models/dinov2/dinov2-with-registers-model.js';
+export {
+  Dinov2ForImageClassification, Dinov2WithRegistersForImageClassification,
+  type Dinov2ForImageClassificationLoadOptions, type Dinov2WithRegistersForImageClassificationLoadOptions,
+} from './models/dinov2/dinov2-for-image-classification.js';
 export { VIT_MSN_BACKBONE, adaptViTMSNCheckpoint } from './models/vit-msn/vit-msn-checkpoint.js';
 export { ViTMSNModel, type ViTMSNModelLoadOptions } from './models/vit-msn/vit-msn-model.js';
 export { ViTMSNForImageClassification, type ViTMSNForImageClassificationLoadOptions } from './models/vit-msn/vit-msn-for-image-classification.js';

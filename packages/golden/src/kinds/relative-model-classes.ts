@@ -5,7 +5,8 @@
  */
 
 import {
-  DeiTForImageClassification, DeiTForImageClassificationWithTeacher, DeiTModel, ViTMSNForImageClassification, ViTMSNModel,
+  DeiTForImageClassification, DeiTForImageClassificationWithTeacher, DeiTModel, Dinov2ForImageClassification, Dinov2Model,
+  Dinov2WithRegistersForImageClassification, Dinov2WithRegistersModel, ViTMSNForImageClassification, ViTMSNModel,
 } from '@purevit/models';
 import { checkNoInitOptions, snakeCase, vitInitOptions, vitInputs, wrap, type ModelAdapter } from './model-classes.js';
 
@@ -28,6 +29,30 @@ export const RELATIVE_MODEL_CLASSES: Record<string, ModelAdapter> = {
       return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward(vitInputs(inputs, kwargs, []))) }));
     },
   },
+  Dinov2Model: {
+    async load(dir, init, _json, engine) {
+      const model = await Dinov2Model.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
+      return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward(noInterpolation(vitInputs(inputs, kwargs, ['bool_masked_pos'])))) }));
+    },
+  },
+  Dinov2ForImageClassification: {
+    async load(dir, init, _json, engine) {
+      const model = await Dinov2ForImageClassification.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
+      return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward({ ...noInterpolation(vitInputs(inputs, kwargs, ['labels'])), labels: inputs.labels ?? null })) }));
+    },
+  },
+  Dinov2WithRegistersModel: {
+    async load(dir, init, _json, engine) {
+      const model = await Dinov2WithRegistersModel.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
+      return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward(noInterpolation(vitInputs(inputs, kwargs, ['bool_masked_pos'])))) }));
+    },
+  },
+  Dinov2WithRegistersForImageClassification: {
+    async load(dir, init, _json, engine) {
+      const model = await Dinov2WithRegistersForImageClassification.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
+      return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward({ ...noInterpolation(vitInputs(inputs, kwargs, ['labels'])), labels: inputs.labels ?? null })) }));
+    },
+  },
   ViTMSNModel: {
     async load(dir, init, _json, engine) {
       const model = await ViTMSNModel.fromPretrained(dir, { ...vitInitOptions(init, ['use_mask_token']), engine });
@@ -41,3 +66,10 @@ export const RELATIVE_MODEL_CLASSES: Record<string, ModelAdapter> = {
     },
   },
 };
+
+/** DINOv2's forward has no interpolate_pos_encoding keyword (a case that passes one is refused, as transformers would). */
+function noInterpolation<T extends { interpolatePosEncoding?: boolean }>(inputs: T): Omit<T, 'interpolatePosEncoding'> {
+  const { interpolatePosEncoding, ...rest } = inputs;
+  if (interpolatePosEncoding) throw new Error('DINOv2 models take no interpolate_pos_encoding argument');
+  return rest;
+}

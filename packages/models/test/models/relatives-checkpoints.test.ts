@@ -3,7 +3,7 @@ import type { WeightMap } from '@purevit/weights';
 import { adaptBaseModelPrefix } from '../../src/models/base-model-prefix.js';
 import { adaptBeitCheckpoint, BEIT_HEAD } from '../../src/models/beit/beit-checkpoint.js';
 import { adaptDeiTCheckpoint, DEIT_HEADS } from '../../src/models/deit/deit-checkpoint.js';
-import { adaptDinov2Checkpoint, DINOV2_HEAD } from '../../src/models/dinov2/dinov2-checkpoint.js';
+import { adaptDinov2Checkpoint, DINOV2_BACKBONE, DINOV2_HEAD, DINOV2_WITH_REGISTERS_BACKBONE } from '../../src/models/dinov2/dinov2-checkpoint.js';
 import { adaptViTMAECheckpoint, VIT_MAE_DECODER } from '../../src/models/vit-mae/vit-mae-checkpoint.js';
 
 function weights(keys: readonly string[]): WeightMap {
@@ -21,7 +21,9 @@ describe('checkpoint naming of the ViT relatives (base_model_prefix as transform
 
   it('a bare checkpoint loads into a task model: every non-head key gets the prefix', () => {
     const bare = weights(['embeddings.mask_token', 'encoder.layer.0.layer_scale1.lambda1', 'classifier.weight']);
-    expect(keysOf(adaptDinov2Checkpoint(bare, DINOV2_HEAD))).toEqual(['classifier.weight', 'dinov2.embeddings.mask_token', 'dinov2.encoder.layer.0.layer_scale1.lambda1']);
+    expect(keysOf(adaptDinov2Checkpoint(bare, DINOV2_BACKBONE, DINOV2_HEAD))).toEqual(['classifier.weight', 'dinov2.embeddings.mask_token', 'dinov2.encoder.layer.0.layer_scale1.lambda1']);
+    // With registers the classifier's backbone is `dinov2_with_registers` (its own base_model_prefix).
+    expect(keysOf(adaptDinov2Checkpoint(weights(['embeddings.register_tokens']), DINOV2_WITH_REGISTERS_BACKBONE, DINOV2_HEAD))).toEqual(['dinov2_with_registers.embeddings.register_tokens']);
     expect(keysOf(adaptDeiTCheckpoint(weights(['embeddings.cls_token']), DEIT_HEADS.withTeacher))).toEqual(['deit.embeddings.cls_token']);
     expect(keysOf(adaptViTMAECheckpoint(weights(['embeddings.cls_token']), VIT_MAE_DECODER))).toEqual(['vit.embeddings.cls_token']);
     // Already prefixed: unchanged; a head module is matched by whole name only.
