@@ -13,7 +13,7 @@ const RELATIVE_CASES = [
   'deit_classifier', 'deit_distilled', 'deit_distilled_interp_48x40', 'deit_model_basic',
   'dinov2_classifier', 'dinov2_interp_224style', 'dinov2_interp_nonsquare', 'dinov2_mask_token', 'dinov2_model_basic',
   'dinov2_reg_classifier', 'dinov2_reg_interp_64x32', 'dinov2_reg_model', 'dinov2_swiglu',
-  'vitmsn_classifier', 'vitmsn_model',
+  'vitmae_model', 'vitmae_pretrain', 'vitmae_pretrain_interp_40x56', 'vitmae_pretrain_normpix', 'vitmsn_classifier', 'vitmsn_model',
 ];
 const variantLabels = (impls: readonly string[]): string[] => MODEL_ENGINES.flatMap((e) => impls.map((i) => `${e}/${i}`));
 

@@ -77,6 +77,12 @@ export {
   Dinov2ForImageClassification, Dinov2WithRegistersForImageClassification,
   type Dinov2ForImageClassificationLoadOptions, type Dinov2WithRegistersForImageClassificationLoadOptions,
 } from './models/dinov2/dinov2-for-image-classification.js';
+export { VIT_MAE_BACKBONE, adaptViTMAECheckpoint } from './models/vit-mae/vit-mae-checkpoint.js';
+export { randomMasking, type RandomMasking } from './models/vit-mae/random-masking.js';
+export { ViTMAEEmbeddings } from './models/vit-mae/vit-mae-embeddings.js';
+export { ViTMAEModel, type MaskingPlan, type ViTMAEModelInputs, type ViTMAEModelLoadOptions, type ViTMAEModelOutput } from './models/vit-mae/vit-mae-model.js';
+export { ViTMAEDecoder, type DecoderInput } from './models/vit-mae/vit-mae-decoder.js';
+export { ViTMAEForPreTraining, type ViTMAEForPreTrainingLoadOptions, type ViTMAEForPreTrainingOutput } from './models/vit-mae/vit-mae-for-pre-training.js';
 export { VIT_MSN_BACKBONE, adaptViTMSNCheckpoint } from './models/vit-msn/vit-msn-checkpoint.js';
 export { ViTMSNModel, type ViTMSNModelLoadOptions } from './models/vit-msn/vit-msn-model.js';
 export { ViTMSNForImageClassification, type ViTMSNForImageClassificationLoadOptions } from './models/vit-msn/vit-msn-for-image-classification.js';

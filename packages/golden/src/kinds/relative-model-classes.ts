@@ -6,9 +6,10 @@
 
 import {
   DeiTForImageClassification, DeiTForImageClassificationWithTeacher, DeiTModel, Dinov2ForImageClassification, Dinov2Model,
-  Dinov2WithRegistersForImageClassification, Dinov2WithRegistersModel, ViTMSNForImageClassification, ViTMSNModel,
+  Dinov2WithRegistersForImageClassification, Dinov2WithRegistersModel, ViTMAEForPreTraining, ViTMAEModel, ViTMSNForImageClassification, ViTMSNModel,
 } from '@purevit/models';
-import { checkNoInitOptions, snakeCase, vitInitOptions, vitInputs, wrap, type ModelAdapter } from './model-classes.js';
+import { Tensor } from '@purevit/core';
+import { checkNoInitOptions, snakeCase, vitInitOptions, vitInputs, wrap, type CaseInputs, type ModelAdapter } from './model-classes.js';
 
 export const RELATIVE_MODEL_CLASSES: Record<string, ModelAdapter> = {
   DeiTModel: {
@@ -53,6 +54,18 @@ export const RELATIVE_MODEL_CLASSES: Record<string, ModelAdapter> = {
       return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward({ ...noInterpolation(vitInputs(inputs, kwargs, ['labels'])), labels: inputs.labels ?? null })) }));
     },
   },
+  ViTMAEModel: {
+    async load(dir, init, _json, engine) {
+      const model = await ViTMAEModel.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
+      return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward({ ...vitInputs(inputs, kwargs, ['noise']), noise: noiseInput(inputs) })) }));
+    },
+  },
+  ViTMAEForPreTraining: {
+    async load(dir, init, _json, engine) {
+      const model = await ViTMAEForPreTraining.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
+      return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward({ ...vitInputs(inputs, kwargs, ['noise']), noise: noiseInput(inputs) })) }));
+    },
+  },
   ViTMSNModel: {
     async load(dir, init, _json, engine) {
       const model = await ViTMSNModel.fromPretrained(dir, { ...vitInitOptions(init, ['use_mask_token']), engine });
@@ -72,4 +85,12 @@ function noInterpolation<T extends { interpolatePosEncoding?: boolean }>(inputs:
   const { interpolatePosEncoding, ...rest } = inputs;
   if (interpolatePosEncoding) throw new Error('DINOv2 models take no interpolate_pos_encoding argument');
   return rest;
+}
+
+/** ViTMAE's `noise` input [batch, patches], when the case gives one. */
+function noiseInput(inputs: CaseInputs): Tensor | null {
+  const noise = inputs.noise;
+  if (noise === undefined) return null;
+  if (!(noise instanceof Tensor)) throw new Error('noise must be a float tensor');
+  return noise;
 }

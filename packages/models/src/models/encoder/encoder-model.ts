@@ -103,13 +103,13 @@ export abstract class EncoderModel<C extends VisionEncoderConfig = VisionEncoder
    */
   async run<K extends string>(
     inputs: EncoderInputs,
-    heads: (encoded: Encoded, outputs: ForwardOutputs) => Record<K, DeviceTensor | null>,
-    extra: readonly PerImageInput[] = [],
+    heads: (encoded: Encoded, outputs: ForwardOutputs) => Record<K, DeviceTensor | null> | Promise<Record<K, DeviceTensor | null>>,
+    extra?: readonly PerImageInput[],
   ): Promise<{ heads: Record<K, Tensor | null>; hiddenStates: Tensor[] | null; attentions: Tensor[] | null }> {
     return this.session(async (outputs) => {
       const { wantHidden, wantAttentions } = this.wants(inputs);
       const encoded = await this.encodeInto(inputs, { hidden: wantHidden ? this.allHidden() : [], attentions: wantAttentions }, outputs, extra);
-      const devices = heads(encoded, outputs);
+      const devices = await heads(encoded, outputs);
       const read = {} as Record<K, Tensor | null>;
       for (const key of Object.keys(devices) as K[]) read[key] = devices[key] && (await outputs.read(devices[key]));
       return {
@@ -181,9 +181,10 @@ export abstract class EncoderModel<C extends VisionEncoderConfig = VisionEncoder
   /**
    * Embeddings, then blocks 0 … layers-1, then the final norm, into `outputs` (within a session): the
    * final sequence, the residual streams asked for and, with `attentions`, every block's probabilities.
-   * `extra` are per-image host inputs the family's embeddings read (ViTMAE's kept patches).
+   * `extra` are per-image host inputs the family's embeddings read (ViTMAE's kept patches); default
+   * `defaultInputs(inputs)`.
    */
-  async encodeInto(inputs: EncoderInputs, request: EncodeRequest, outputs: ForwardOutputs, extra: readonly PerImageInput[] = []): Promise<Encoded> {
+  async encodeInto(inputs: EncoderInputs, request: EncodeRequest, outputs: ForwardOutputs, extra?: readonly PerImageInput[]): Promise<Encoded> {
     const config = this.config;
     const shape = checkPixelValues(inputs.pixelValues, config.numChannels);
     const [batch, channels, height, width] = shape;
@@ -194,7 +195,7 @@ export abstract class EncoderModel<C extends VisionEncoderConfig = VisionEncoder
     const heads = config.numAttentionHeads;
     const layers = request.layers ?? this.encoder.length;
     const headMaskValues = headMaskPerLayer(inputs.headMask, this.encoder.length, heads);
-    const perImage = [...extra, ...this.maskInput(inputs.boolMaskedPos, batch, grid)];
+    const perImage = [...(extra ?? this.defaultInputs(inputs)), ...this.maskInput(inputs.boolMaskedPos, batch, grid)];
 
     const seq = [batch, tokens, hiddenSize];
     const final = outputs.alloc(seq);
@@ -240,6 +241,11 @@ export abstract class EncoderModel<C extends VisionEncoderConfig = VisionEncoder
       final: final.data,
     });
     return { batch, tokens, grid, final, hidden, attentions };
+  }
+
+  /** Per-image inputs of a call that gives none (ViTMAE: a random masking); none by default. */
+  protected defaultInputs(_inputs: EncoderInputs): PerImageInput[] {
+    return [];
   }
 
   /** bool_masked_pos as the per-image input 'mask' [batch, patches] of 0/1 (checked against the grid and the model). */
