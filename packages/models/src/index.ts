@@ -49,9 +49,13 @@ export { ViTForMaskedImageModeling, type ViTForMaskedImageModelingLoadOptions } 
 export { classificationLoss, inferProblemType, type Labels } from './models/classification-loss.js';
 export { headMaskPerLayer } from './models/head-mask.js';
 export type {
-  BaseForwardInputs, ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel, PretrainedModel,
+  BaseForwardInputs, ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel, PreTrainingModel, PreTrainingOutput, PretrainedModel,
 } from './models/model-interfaces.js';
 export { VIT_FAMILY } from './models/vit/vit-family.js';
+export { DEIT_FAMILY } from './models/deit/deit-family.js';
+export { DINOV2_FAMILY, DINOV2_WITH_REGISTERS_FAMILY } from './models/dinov2/dinov2-family.js';
+export { VIT_MAE_FAMILY } from './models/vit-mae/vit-mae-family.js';
+export { VIT_MSN_FAMILY } from './models/vit-msn/vit-msn-family.js';
 
 // The ViT family's relatives: DeiT, DINOv2 (+ registers), BEiT, ViTMAE, ViTMSN
 export { adaptBaseModelPrefix } from './models/base-model-prefix.js';
@@ -107,7 +111,7 @@ export { TIMM_WRAPPER_FAMILY } from './models/timm/timm-family.js';
 
 // Auto classes
 export { AutoConfig } from './auto/auto-config.js';
-export { AutoModel, AutoModelForImageClassification, AutoModelForMaskedImageModeling } from './auto/auto-model.js';
+export { AutoModel, AutoModelForImageClassification, AutoModelForMaskedImageModeling, AutoModelForPreTraining } from './auto/auto-model.js';
 export {
   MODEL_FAMILIES, PENDING_FAMILIES, PENDING_MODEL_TYPES, familyFor, imageProcessorClasses, imageProcessorFor, resolveModelType,
   type AutoLoadOptions, type AutoTask, type ModelFamily, type PendingFamily, type TaskClass, type TaskModels,

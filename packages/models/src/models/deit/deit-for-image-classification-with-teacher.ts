@@ -19,8 +19,10 @@ export interface DeiTForImageClassificationWithTeacherLoadOptions extends LoadOp
   config?: DeiTConfig;
 }
 
-/** transformers' DeiTForImageClassificationWithTeacherOutput (no loss: the class is inference-only). */
+/** transformers' DeiTForImageClassificationWithTeacherOutput. */
 export interface DeiTForImageClassificationWithTeacherOutput {
+  /** Always null: the class is inference-only (transformers' forward takes no labels). */
+  loss: null;
   /** (clsLogits + distillationLogits) / 2: [batch, numLabels]. */
   logits: Tensor;
   /** cls_classifier(final-normed [CLS]). */
@@ -67,9 +69,13 @@ export class DeiTForImageClassificationWithTeacher extends EncoderTaskModel<DeiT
     );
   }
 
-  async forward(inputs: Omit<EncoderInputs, 'boolMaskedPos'>): Promise<DeiTForImageClassificationWithTeacherOutput> {
-    const { heads, hiddenStates, attentions } = await this.backbone.run(inputs, (encoded, outputs) => this.heads(encoded.final, outputs));
-    return { logits: heads.logits!, clsLogits: heads.clsLogits!, distillationLogits: heads.distillationLogits!, hiddenStates, attentions };
+  async forward(inputs: Omit<EncoderInputs, 'boolMaskedPos'> & { labels?: null }): Promise<DeiTForImageClassificationWithTeacherOutput> {
+    const { labels, ...rest } = inputs;
+    if (labels != null) {
+      throw new TypeError('DeiTForImageClassificationWithTeacher is inference-only and takes no labels (transformers: fine-tuning with distillation is not supported); use DeiTForImageClassification');
+    }
+    const { heads, hiddenStates, attentions } = await this.backbone.run(rest, (encoded, outputs) => this.heads(encoded.final, outputs));
+    return { loss: null, logits: heads.logits!, clsLogits: heads.clsLogits!, distillationLogits: heads.distillationLogits!, hiddenStates, attentions };
   }
 
   /**
