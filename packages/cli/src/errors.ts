@@ -4,6 +4,7 @@
  * --debug adds the stack.
  */
 
+import { clip } from '@purevit/weights';
 import type { CliIo } from './io.js';
 
 export const EXIT_OK = 0;
@@ -20,10 +21,18 @@ export class UsageError extends Error {
   }
 }
 
-/** One line: the message with its whitespace runs (newlines included) collapsed. */
+/** Longest message printed: purevit's errors keep to 299 characters; others (Node's) are cut to this. */
+const MAX_LINE = 1000;
+
+/** One line: the message with its whitespace runs (newlines included) collapsed, at most MAX_LINE characters. */
 export function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s*\n\s*/g, ' ').trim() || (error instanceof Error ? error.name : 'unknown error');
+  let message: string;
+  try {
+    message = error instanceof Error ? error.message : String(error);
+  } catch {
+    message = '';
+  }
+  return clip(message.slice(0, 4 * MAX_LINE).replace(/\s*\n\s*/g, ' ').trim(), MAX_LINE) || (error instanceof Error ? error.name : 'unknown error');
 }
 
 /** Writes the error as the contract says and returns the exit code. */

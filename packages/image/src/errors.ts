@@ -1,3 +1,5 @@
+import { boundedMessage } from '@purevit/weights';
+
 /** What went wrong while decoding: lets callers tell a bad file from an over-large one. */
 export type ImageErrorCode =
   | 'unknown_format'
@@ -13,7 +15,7 @@ export class ImageError extends Error {
   readonly code: ImageErrorCode;
 
   constructor(code: ImageErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(boundedMessage(message), options);
     this.name = 'ImageError';
     this.code = code;
   }

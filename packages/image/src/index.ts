@@ -1,7 +1,7 @@
 export { type RgbImage, createRgbImage } from './rgb-image.js';
 export { ImageError, type ImageErrorCode } from './errors.js';
 export { decodeImage, readImageInfo, type ImageInfo } from './decode/decode-image.js';
-export { DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode/limits.js';
+export { DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE, type DecodeOptions } from './decode/limits.js';
 export type { ImageFormat } from './decode/sniff.js';
 export { applyOrientation } from './decode/orientation.js';
 export { encodePng } from './encode/png-encoder.js';
@@ -50,5 +50,5 @@ export {
   type TimmPretrainedCfg,
 } from './processors/timm-data-config.js';
 export { TimmEvalTransform, timmPixelValues, type TimmGeometry, type TimmResizeStep } from './processors/timm-transforms.js';
-export type { ImageBatchInput } from './processors/image-inputs.js';
+export { loadAndPrepare, reclaimPause, type ImageBatchInput } from './processors/image-inputs.js';
 export type { AnyImageProcessor } from './processors/any-image-processor.js';

@@ -6,6 +6,7 @@
  * alpha is dropped, grey is replicated.
  */
 
+import type { ReadLimits } from '@purevit/weights';
 import { readBytes } from '@purevit/weights/platform';
 import { decodeImage } from './decode/decode-image.js';
 import type { DecodeOptions } from './decode/limits.js';
@@ -30,7 +31,10 @@ export interface NdArrayLike {
 
 export type ImageInput = Uint8Array | ArrayBuffer | Blob | string | PixelData | NdArrayLike;
 
-export type LoadImageOptions = DecodeOptions;
+export interface LoadImageOptions extends DecodeOptions {
+  /** Byte and time limits for paths and URLs (default DEFAULT_READ_LIMITS: 256 MiB, 5 min, 30 s idle). */
+  readLimits?: ReadLimits;
+}
 
 function isNdArray(x: object): x is NdArrayLike {
   return 'shape' in x && 'stride' in x && 'data' in x;
@@ -95,19 +99,22 @@ function dataUrlBytes(url: string): Uint8Array {
   if (comma < 0) throw new ImageError('invalid_input', 'loadImage: malformed data: URL');
   const meta = url.slice(5, comma);
   const payload = url.slice(comma + 1);
-  if (meta.endsWith(';base64')) {
-    const bin = atob(payload);
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
+  let text: string;
+  try {
+    text = meta.endsWith(';base64') ? atob(payload) : decodeURIComponent(payload);
+  } catch {
+    throw new ImageError('invalid_input', `loadImage: malformed data: URL (its ${meta.endsWith(';base64') ? 'base64' : 'percent-encoded'} payload does not decode)`);
   }
-  return new TextEncoder().encode(decodeURIComponent(payload));
+  if (!meta.endsWith(';base64')) return new TextEncoder().encode(text);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
 }
 
 /** Loads any supported image source as what PIL's `load_image` gives (see `decodeImage`). */
 export async function loadImage(input: ImageInput, options: LoadImageOptions = {}): Promise<RgbImage> {
   if (typeof input === 'string') {
-    return decodeImage(input.startsWith('data:') ? dataUrlBytes(input) : await readBytes(input), options);
+    return decodeImage(input.startsWith('data:') ? dataUrlBytes(input) : await readBytes(input, options.readLimits), options);
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) return decodeImage(input, options);
   if (typeof Blob !== 'undefined' && input instanceof Blob) return decodeImage(new Uint8Array(await input.arrayBuffer()), options);

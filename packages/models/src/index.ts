@@ -126,6 +126,7 @@ export {
 export { pipeline, PIPELINE_TASKS, type PipelineTask, type Pipelines } from './pipelines/pipeline.js';
 export { DEFAULT_BATCH_SIZE, type PipelineCallOptions, type PipelineOptions } from './pipelines/pipeline-options.js';
 export type { PipelineInput } from './pipelines/batching.js';
+export { ModelOutputError, checkFinite } from './pipelines/output-check.js';
 export { DEFAULT_MODEL, DEFAULT_MODEL_NAME, openDefaultModel } from './pipelines/default-model.js';
 export {
   defaultClassificationFunction, imageClassificationPipeline, topKLabels,

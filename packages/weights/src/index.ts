@@ -28,3 +28,30 @@ export type { DownloadProgress, OpenRepo, OpenRepoOptions, ReadBytes } from './p
 export { InvalidNameError } from './hub/validate.js';
 export { HubError, type HubErrorCode } from './hub/errors.js';
 export { resolveUrl } from './hub/resolve.js';
+export { boundedMessage, clip, formatList, formatValue, MAX_MESSAGE_LENGTH, MAX_VALUE_LENGTH } from './limits/format-value.js';
+export { withErrorContext } from './limits/error-context.js';
+export { ConfigError, type ConfigErrorCode } from './limits/config-error.js';
+export {
+  CONFIG_BOUNDS,
+  MAX_CONFIG_BYTES,
+  MAX_CONFIG_DEPTH,
+  checkBound,
+  checkConfigSize,
+  checkJsonDepth,
+  formatBytes,
+  parseConfigJson,
+  withinBound,
+  type Bound,
+  type BoundName,
+} from './limits/config-bounds.js';
+export {
+  DEFAULT_DOWNLOAD_LIMITS,
+  DEFAULT_READ_LIMITS,
+  ReadLimitError,
+  resolveLimits,
+  type ReadLimitCode,
+  type ReadLimits,
+  type ResolvedReadLimits,
+} from './limits/read-limits.js';
+export { ReadDeadline, fetchLimited, pumpLimited, readAllLimited } from './limits/limited-read.js';
+export { readUrl } from './limits/read-url.js';

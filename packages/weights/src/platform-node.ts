@@ -3,11 +3,14 @@
  * the shared Hugging Face hub cache, file paths and URLs.
  */
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ReadLimits } from './limits/read-limits.js';
+import { readUrl } from './limits/read-url.js';
 import { hubRepo } from './node/hub-repo.js';
 import { localRepo } from './node/local-repo.js';
+import { readFileLimited } from './node/read-file-limited.js';
 import type { ModelRepo } from './repo.js';
 import type { OpenRepoOptions } from './platform.js';
 
@@ -34,16 +37,15 @@ function looksLikePath(s: string): boolean {
   return isAbsolute(s) || /^\.{1,2}([/\\]|$)|^~|\\/.test(s);
 }
 
-/** Bytes of a file path, file: URL or http(s) URL. */
-export async function readBytes(pathOrUrl: string): Promise<Uint8Array> {
-  if (/^https?:\/\//i.test(pathOrUrl)) {
-    const response = await fetch(pathOrUrl);
-    if (!response.ok) throw new Error(`GET ${pathOrUrl} failed: HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  }
+/**
+ * Bytes of a file path, file: URL or http(s) URL, within `limits` (default DEFAULT_READ_LIMITS:
+ * 256 MiB, 5 minutes in all, 30 s without data): a server that streams forever or stalls, or a
+ * device that never ends, is a ReadLimitError naming it.
+ */
+export async function readBytes(pathOrUrl: string, limits?: ReadLimits): Promise<Uint8Array> {
+  if (/^https?:\/\//i.test(pathOrUrl)) return readUrl(pathOrUrl, limits);
   const path = pathOrUrl.startsWith('file:') ? fileURLToPath(pathOrUrl) : pathOrUrl;
-  const data = await readFile(path);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return readFileLimited(path, limits);
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -6,6 +6,10 @@
 import { HubError } from './hub/errors.js';
 import { DEFAULT_ENDPOINT, DEFAULT_REVISION, errorFromResponse, resolveUrl } from './hub/resolve.js';
 import { validateFilename, validateRepoId, validateRevision } from './hub/validate.js';
+import { MAX_CONFIG_BYTES, parseConfigJson } from './limits/config-bounds.js';
+import { fetchLimited, ReadDeadline, readAllLimited } from './limits/limited-read.js';
+import { DEFAULT_READ_LIMITS, ReadLimitError, resolveLimits, type ReadLimits } from './limits/read-limits.js';
+import { readUrl } from './limits/read-url.js';
 import type { OpenRepoOptions } from './platform.js';
 import type { ModelRepo } from './repo.js';
 import { httpRangeSource } from './sources/http-range.js';
@@ -30,44 +34,60 @@ export async function openRepo(idOrUrl: string, options: OpenRepoOptions = {}): 
   const headers: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
   const what = (file: string): string => `${file} of ${idOrUrl}`;
 
-  const request = async (file: string, method: 'GET' | 'HEAD'): Promise<Response> => {
+  /** One request within the read limits; `read` consumes its body under the same deadline. */
+  const request = async <T>(file: string, method: 'GET' | 'HEAD', read: (response: Response, deadline: ReadDeadline) => Promise<T>, maxBytes?: number): Promise<T> => {
     validateFilename(file);
     if (options.offline) throw new HubError('offline', `${what(file)}: offline mode is on and this platform has no cache`);
+    const deadline = new ReadDeadline(resolveLimits({ ...options.limits, ...(maxBytes === undefined ? {} : { maxBytes }) }, DEFAULT_READ_LIMITS), what(file));
     try {
-      // fetch drops Authorization on cross-origin redirects (to the hub's CDN).
-      return await doFetch(url(file), { method, headers: new URL(url(file)).origin === origin ? headers : {} });
-    } catch (e) {
-      throw new HubError('network', `cannot fetch ${what(file)}: ${(e as Error).message}`, { cause: e });
+      let response: Response;
+      try {
+        // fetch drops Authorization on cross-origin redirects (to the hub's CDN).
+        response = await fetchLimited(doFetch, url(file), { method, headers: new URL(url(file)).origin === origin ? headers : {} }, deadline);
+      } catch (e) {
+        if (e instanceof ReadLimitError) throw e;
+        throw new HubError('network', `cannot fetch ${what(file)}: ${(e as Error).message}`, { cause: e });
+      }
+      return await read(response, deadline);
+    } finally {
+      deadline.dispose();
     }
   };
-  const get = async (file: string): Promise<Response> => {
-    const response = await request(file, 'GET');
-    if (!response.ok) throw errorFromResponse(response, what(file));
-    return response;
-  };
+  const readText = (file: string): Promise<string> =>
+    request(file, 'GET', async (response, deadline) => {
+      if (!response.ok) {
+        void response.body?.cancel().catch(() => undefined);
+        throw errorFromResponse(response, what(file));
+      }
+      const length = Number(response.headers.get('Content-Length') ?? NaN);
+      if (length > MAX_CONFIG_BYTES) {
+        void response.body?.cancel().catch(() => undefined);
+        throw deadline.tooLarge(length);
+      }
+      const bytes = response.body ? await readAllLimited(response.body, deadline) : new Uint8Array(0);
+      return new TextDecoder().decode(bytes);
+    }, MAX_CONFIG_BYTES);
 
   return {
     id: idOrUrl,
-    async exists(file) {
-      const response = await request(file, 'HEAD');
-      if (response.ok) return true;
-      const error = errorFromResponse(response, what(file));
-      if (error.code === 'entry_not_found') return false;
-      throw error;
-    },
-    readText: async (file) => (await get(file)).text(),
-    readJson: async <T>(file: string) => JSON.parse(await (await get(file)).text()) as T,
+    exists: (file) =>
+      request(file, 'HEAD', async (response) => {
+        if (response.ok) return true;
+        const error = errorFromResponse(response, what(file));
+        if (error.code === 'entry_not_found') return false;
+        throw error;
+      }),
+    readText,
+    readJson: async <T>(file: string) => parseConfigJson(await readText(file), what(file)) as T,
     open: async (file) => {
       validateFilename(file);
       if (options.offline) throw new HubError('offline', `${what(file)}: offline mode is on and this platform has no cache`);
-      return httpRangeSource(url(file), { fetch: doFetch, headers });
+      return httpRangeSource(url(file), { fetch: doFetch, headers, limits: options.limits });
     },
   };
 }
 
-/** Bytes of an http(s) (or any fetchable) URL. */
-export async function readBytes(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw errorFromResponse(response, url);
-  return new Uint8Array(await response.arrayBuffer());
+/** Bytes of an http(s) (or any fetchable) URL, within `limits` (default DEFAULT_READ_LIMITS). */
+export function readBytes(url: string, limits?: ReadLimits): Promise<Uint8Array> {
+  return readUrl(url, limits);
 }

@@ -1,5 +1,6 @@
 /** The API both platform modules (platform-node.ts, platform-web.ts) export, with the same types. */
 
+import type { ReadLimits } from './limits/read-limits.js';
 import type { ModelRepo } from './repo.js';
 
 export interface DownloadProgress {
@@ -24,7 +25,10 @@ export interface OpenRepoOptions {
   onProgress?: (progress: DownloadProgress) => void;
   /** fetch to use (default globalThis.fetch). */
   fetch?: typeof fetch;
+  /** Time limits of every request and download (idle and total; sizes come from the hub). */
+  limits?: ReadLimits;
 }
 
 export type OpenRepo = (idOrPath: string, options?: OpenRepoOptions) => Promise<ModelRepo>;
-export type ReadBytes = (pathOrUrl: string) => Promise<Uint8Array>;
+/** A whole file or URL, within `limits` (default DEFAULT_READ_LIMITS: 256 MiB, 5 min, 30 s idle). */
+export type ReadBytes = (pathOrUrl: string, limits?: ReadLimits) => Promise<Uint8Array>;

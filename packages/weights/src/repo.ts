@@ -3,6 +3,8 @@
  * cache, URL, memory). `loadWeights` turns one into a lazy weight map.
  */
 
+import { formatValue } from './limits/format-value.js';
+import { checkConfigSize, parseConfigJson } from './limits/config-bounds.js';
 import { SafetensorsFile } from './safetensors/reader.js';
 import { bytesSource } from './sources/bytes.js';
 import type { ByteSource } from './sources/byte-source.js';
@@ -13,7 +15,9 @@ export interface ModelRepo {
   /** What the repo was opened from: a hub id, a folder path or a URL. */
   readonly id: string;
   exists(file: string): Promise<boolean>;
+  /** A config-sized text file (over MAX_CONFIG_BYTES is a ConfigError naming it). */
   readText(file: string): Promise<string>;
+  /** readText parsed as JSON; invalid, over-large or over-deep JSON is a ConfigError naming the file. */
   readJson<T = unknown>(file: string): Promise<T>;
   open(file: string): Promise<ByteSource>;
 }
@@ -26,11 +30,16 @@ export function memoryRepo(files: Record<string, Uint8Array | string>, id = 'mem
     if (content === undefined) throw new Error(`${file} not found in ${id}`);
     return typeof content === 'string' ? encoder.encode(content) : content;
   };
+  const readText = async (file: string): Promise<string> => {
+    const bytes = get(file);
+    checkConfigSize(bytes.byteLength, `${id}/${file}`);
+    return new TextDecoder().decode(bytes);
+  };
   return {
     id,
     exists: (file) => Promise.resolve(Object.prototype.hasOwnProperty.call(files, file)),
-    readText: async (file) => new TextDecoder().decode(get(file)),
-    readJson: async <T>(file: string) => JSON.parse(new TextDecoder().decode(get(file))) as T,
+    readText,
+    readJson: async <T>(file: string) => parseConfigJson(await readText(file), `${id}/${file}`) as T,
     open: async (file) => bytesSource(get(file)),
   };
 }
@@ -65,7 +74,7 @@ async function loadSharded(repo: ModelRepo, indexName: string): Promise<WeightMa
   const byName = new Map(shardNames.map((name, i) => [name, shards[i]]));
   for (const [key, shardName] of Object.entries(weightMap)) {
     if (!byName.get(shardName)!.has(key)) {
-      throw new WeightError('invalid_index', `${indexName} puts ${key} in ${shardName}, which does not hold it`, key);
+      throw new WeightError('invalid_index', `${indexName} puts ${formatValue(key)} in ${formatValue(shardName)}, which does not hold it`, key);
     }
   }
   // A key may only come from the shard the index assigns it to.
@@ -86,7 +95,7 @@ function checkIndex(index: unknown, where: string): ShardIndex {
     throw new WeightError('invalid_index', `${where} has no "weight_map" object`);
   }
   for (const [key, file] of Object.entries(weightMap)) {
-    if (typeof file !== 'string') throw new WeightError('invalid_index', `${where} maps ${key} to a non-string`, key);
+    if (typeof file !== 'string') throw new WeightError('invalid_index', `${where} maps ${formatValue(key)} to a non-string`, key);
   }
   return { weight_map: weightMap as Record<string, string> };
 }

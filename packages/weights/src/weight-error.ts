@@ -1,5 +1,7 @@
 /** Errors about checkpoints as a whole: missing or mis-shaped tensors, absent or broken indexes. */
 
+import { boundedMessage } from './limits/format-value.js';
+
 export type WeightErrorCode =
   | 'missing_tensor'
   | 'shape_mismatch'
@@ -15,7 +17,7 @@ export class WeightError extends Error {
   readonly key: string | undefined;
 
   constructor(code: WeightErrorCode, message: string, key?: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(boundedMessage(message), options);
     this.code = code;
     this.key = key;
   }

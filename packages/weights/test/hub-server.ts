@@ -31,6 +31,10 @@ export interface FakeHub {
   headerOverrides: Record<string, string | null>;
   /** Delay in ms before a CDN body starts. */
   cdnDelay: number;
+  /** Bodies sent instead of a file's true content (same headers, same hashes): corruption in transit. */
+  bodyOverrides: Map<string, Uint8Array>;
+  /** CDN bodies in chunks of this many bytes, `throttle.delayMs` apart (0: all at once). */
+  throttle: { chunk: number; delayMs: number };
   close(): Promise<void>;
 }
 
@@ -49,7 +53,9 @@ export async function startFakeHub(): Promise<FakeHub> {
   const log: LoggedRequest[] = [];
   const cutAfter = new Map<string, number>();
   const blobs = new Map<string, Uint8Array>();
-  const hub: Partial<FakeHub> = { repos, log, cutAfter, headerOverrides: {}, cdnDelay: 0 };
+  const bodyOverrides = new Map<string, Uint8Array>();
+  const hub: Partial<FakeHub> = { repos, log, cutAfter, headerOverrides: {}, cdnDelay: 0, bodyOverrides, throttle: { chunk: 0, delayMs: 0 } };
+  const bodyOf = new Map<string, Uint8Array>(); // blob sha256 → what the CDN sends
 
   const record = (server: 'hub' | 'cdn', req: IncomingMessage): void => {
     log.push({ server, method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, range: req.headers.range });
@@ -58,19 +64,34 @@ export async function startFakeHub(): Promise<FakeHub> {
   const cdn = await listen((req, res) => {
     record('cdn', req);
     const sha = (req.url ?? '').replace(/^\/blobs\//, '').split('?')[0];
-    const data = blobs.get(sha);
+    const data = bodyOf.get(sha) ?? blobs.get(sha);
     if (!data) return void res.writeHead(404).end();
-    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    const send = (body: Uint8Array): void => {
+      const { chunk, delayMs } = hub.throttle!;
+      if (chunk <= 0) return void res.end(body);
+      let at = 0;
+      const next = (): void => {
+        if (res.destroyed) return;
+        if (at >= body.byteLength) return void res.end();
+        res.write(body.subarray(at, at + chunk));
+        at += chunk;
+        setTimeout(next, delayMs);
+      };
+      next();
+    };
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     if (range) {
-      const [start, end] = [Number(range[1]), Math.min(Number(range[2]), data.byteLength - 1)];
+      const start = Number(range[1]);
+      const end = Math.min(range[2] === '' ? Infinity : Number(range[2]), data.byteLength - 1);
       res.writeHead(206, { 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${data.byteLength}`, 'Accept-Ranges': 'bytes' });
-      return void res.end(req.method === 'HEAD' ? undefined : data.subarray(start, end + 1));
+      if (req.method === 'HEAD') return void res.end();
+      return void setTimeout(() => send(data.subarray(start, end + 1)), hub.cdnDelay);
     }
     res.writeHead(200, { 'Content-Length': data.byteLength, 'Accept-Ranges': 'bytes' });
     if (req.method === 'HEAD') return void res.end();
     const cut = cutAfter.get(sha);
     setTimeout(() => {
-      if (cut === undefined) return void res.end(data);
+      if (cut === undefined) return send(data);
       res.write(data.subarray(0, cut), () => res.destroy());
     }, hub.cdnDelay);
   });
@@ -97,9 +118,12 @@ export async function startFakeHub(): Promise<FakeHub> {
     if (!commit) return send(404, { 'X-Error-Code': 'RevisionNotFound' });
     const data = repo.commits[commit][file];
     if (!data) return send(404, { 'X-Error-Code': 'EntryNotFound', 'X-Repo-Commit': commit });
+    const body = bodyOverrides.get(file) ?? data;
     if (isLfs(file)) {
       const sha = sha256(data);
       blobs.set(sha, data);
+      if (body !== data) bodyOf.set(sha, body);
+      else bodyOf.delete(sha);
       return send(302, {
         Location: `${hub.cdn}/blobs/${sha}?signed=1`,
         'X-Repo-Commit': commit,
@@ -108,7 +132,7 @@ export async function startFakeHub(): Promise<FakeHub> {
         ETag: `"${gitSha1(new TextEncoder().encode(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha}\n`))}"`,
       });
     }
-    return send(200, { 'X-Repo-Commit': commit, ETag: `"${gitSha1(data)}"`, 'Content-Length': data.byteLength }, data);
+    return send(200, { 'X-Repo-Commit': commit, ETag: `"${gitSha1(data)}"`, 'Content-Length': body.byteLength }, body);
   });
 
   hub.endpoint = server.base;

@@ -15,3 +15,11 @@ it('README example runs and prints what it says', async () => {
   expect(logs[0][2]).toEqual(['classifier.weight']);
   expect(logs[1][0]).toBe('shape mismatch for vit.encoder.layer.0.attention.attention.query.weight: expected [2,3] got [2,2]');
 });
+
+it('README limits example runs and prints what it says', async () => {
+  const code = tsBlocks(join(pkg, 'README.md'))[1];
+  const logs = await runExample(code, join(dir, 'limits.ts'));
+  expect(logs[0][0]).toBe('"999999999999999999999999999999999999…" (20000000 chars)');
+  expect(logs[1][0]).toBe('config field num_labels must be an integer in 0..1000000 (label count), got 100000000');
+  expect(logs[2][0]).toBe('too_large');
+});

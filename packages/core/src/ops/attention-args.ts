@@ -5,9 +5,14 @@
  *   q(b, n, h, d) = q[(b·queryLen + n)·ldq + h·headDim + d]      (k, v likewise with keyLen rows per batch)
  *   out(b, n, h, d) = out[(b·queryLen + n)·ldo + h·headDim + d]
  * With no keys the output is 0, as torch's.
+ *
+ * Optional additive terms on the scores, before the softmax (Swin's window attention, BEiT's relative position
+ * bias): scores(b, h, i, j) = q·k·scale + bias[h, i, j] + attnMask[b mod windows, i, j]. `attnMask` holds one
+ * [queryLen, keyLen] mask per window; the batch is (image, window) with the window innermost, as Swin's
+ * B_ = n·nW, so batch b takes mask b mod windows. A row whose every score is -Infinity gives NaN, as torch's.
  */
 
-import { checkMatrix, checkSize } from './check.js';
+import { checkLength, checkMatrix, checkSize } from './check.js';
 import type { Sized } from './op.js';
 
 export interface AttentionArgs<A> {
@@ -27,6 +32,10 @@ export interface AttentionArgs<A> {
   headDim: number;
   /** Multiplies q·kᵀ (default headDim^-0.5). */
   scale?: number;
+  /** [heads, queryLen, keyLen], added to every batch's scores (relative position bias). */
+  bias?: A | null;
+  /** [windows, queryLen, keyLen], windows dividing batch: batch b adds mask b mod windows (Swin's shifted-window mask). */
+  attnMask?: A | null;
 }
 
 /** The sizes and buffer extents; returns the scale. */
@@ -39,7 +48,21 @@ export function checkAttentionArgs(op: string, a: AttentionArgs<Sized>): number 
   checkMatrix(op, 'out', a.out, a.batch * a.queryLen, width, a.ldo);
   const scale = a.scale ?? a.headDim ** -0.5;
   if (a.scale !== undefined && !Number.isFinite(a.scale)) throw new RangeError(`${op}: scale must be finite, got ${a.scale}`);
+  const scores = a.queryLen * a.keyLen;
+  if (a.bias) checkLength(op, 'bias', a.bias, a.heads * scores);
+  if (a.attnMask) {
+    const windows = scores === 0 ? 1 : a.attnMask.length / scores;
+    if (!Number.isInteger(windows) || windows < 1 || a.batch % windows !== 0) {
+      throw new RangeError(`${op}: attnMask has ${a.attnMask.length} elements, expected [windows, ${a.queryLen}, ${a.keyLen}] with windows dividing batch=${a.batch}`);
+    }
+  }
   return scale;
+}
+
+/** Masks in `attnMask` (1 without one). */
+export function maskWindows(a: Pick<AttentionArgs<Sized>, 'attnMask' | 'queryLen' | 'keyLen'>): number {
+  const scores = a.queryLen * a.keyLen;
+  return a.attnMask && scores > 0 ? a.attnMask.length / scores : 1;
 }
 
 /**
@@ -50,6 +73,7 @@ export function attentionReference(a: AttentionArgs<Float32Array>, headMask: Flo
   const { batch, heads, queryLen, keyLen, headDim } = a;
   const scale = a.scale ?? headDim ** -0.5;
   const p = new Float64Array(keyLen);
+  const bias = a.bias ?? null, attnMask = a.attnMask ?? null, windows = maskWindows(a);
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
       for (let i = 0; i < queryLen; i++) {
@@ -60,6 +84,8 @@ export function attentionReference(a: AttentionArgs<Float32Array>, headMask: Flo
           let s = 0;
           for (let d = 0; d < headDim; d++) s += a.q[qo + d] * a.k[ko + d];
           p[j] = s * scale;
+          if (bias) p[j] += bias[(h * queryLen + i) * keyLen + j];
+          if (attnMask) p[j] += attnMask[((b % windows) * queryLen + i) * keyLen + j];
           max = Math.max(max, p[j]);
         }
         let sum = 0;

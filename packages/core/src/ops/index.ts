@@ -17,6 +17,7 @@ import { copyRows, type CopyRowsArgs } from './copy-rows.js';
 import { depthwiseConv2d, type DepthwiseConv2dArgs } from './depthwise-conv2d.js';
 import { embedTokens, type EmbedTokensArgs } from './embed-tokens.js';
 import { gatherRows, type GatherRowsArgs } from './gather-rows.js';
+import { groupNorm, type GroupNormArgs } from './group-norm.js';
 import { interpolate, type InterpolateArgs } from './interpolate.js';
 import { layerNorm, type LayerNormArgs } from './layer-norm.js';
 import { linear, type LinearArgs } from './linear.js';
@@ -34,7 +35,7 @@ export { declareOp, type OpDeclaration, type Sized } from './op.js';
 export { ACTIVATION_NAMES, activationKind, isActivationName, type ActivationKind, type ActivationName } from './activation-name.js';
 export { ACTIVATION_FORMULAS, activationReference, type ActivationArgs } from './activation.js';
 export type { AdaptivePool2dArgs, AdaptivePoolMode } from './adaptive-pool2d.js';
-export type { AttentionArgs } from './attention-args.js';
+export { maskWindows, type AttentionArgs } from './attention-args.js';
 export type { AttentionEagerArgs } from './attention-eager.js';
 export type { AttentionFusedArgs } from './attention-fused.js';
 export type { BinaryBroadcastArgs } from './binary-broadcast.js';
@@ -45,6 +46,7 @@ export {
 export type { CopyRowsArgs } from './copy-rows.js';
 export type { EmbedTokensArgs } from './embed-tokens.js';
 export { gatherIndex, type GatherRowsArgs } from './gather-rows.js';
+export { groupNormSizes, type GroupNormArgs } from './group-norm.js';
 export type { InterpolateArgs, InterpolateOptions } from './interpolate.js';
 export type { LayerNormArgs } from './layer-norm.js';
 export { TORCH_LAYOUT, torchGemmWeight, type GemmWeight, type LinearArgs } from './linear.js';
@@ -65,6 +67,7 @@ export interface OpArgs<A> {
   conv2d: Conv2dArgs<A>;
   depthwiseConv2d: DepthwiseConv2dArgs<A>;
   layerNorm: LayerNormArgs<A>;
+  groupNorm: GroupNormArgs<A>;
   softmax: SoftmaxArgs<A>;
   activation: ActivationArgs<A>;
   attentionFused: AttentionFusedArgs<A>;
@@ -93,6 +96,7 @@ export const OPS: { readonly [K in OpName]: OpOf<K> } = {
   conv2d,
   depthwiseConv2d,
   layerNorm,
+  groupNorm,
   softmax,
   activation,
   attentionFused,

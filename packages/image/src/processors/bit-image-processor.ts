@@ -7,6 +7,7 @@
  */
 
 import type { OpenRepoOptions } from '@purevit/weights';
+import { checkBound, formatValue } from '@purevit/weights';
 import { ImageError } from '../errors.js';
 import { readPreprocessorConfig } from './read-preprocessor-config.js';
 import { asJsonObject } from './config-json.js';
@@ -35,11 +36,14 @@ export interface BitImageProcessorOptions extends ResizeCropImageProcessorOption
   doConvertRgb?: boolean;
 }
 
-/** get_resize_output_image_size with default_to_square=False: [width, height]. */
+/**
+ * get_resize_output_image_size with default_to_square=False: [width, height]. The long edge is bounded
+ * (CONFIG_BOUNDS.imageSide): a very thin image would otherwise resize to gigabytes.
+ */
 export function shortestEdgeResize(width: number, height: number, shortest: number): [number, number] {
   const short = Math.min(width, height);
   const long = Math.max(width, height);
-  const newLong = Math.trunc((shortest * long) / short);
+  const newLong = checkBound(Math.trunc((shortest * long) / short), 'imageSide', `the long edge of a ${width}x${height} image resized to a shortest edge of ${shortest}`, 'BitImageProcessor:');
   return width <= height ? [shortest, newLong] : [newLong, shortest];
 }
 
@@ -66,7 +70,7 @@ export class BitImageProcessor extends ResizeCropImageProcessor {
     const json = asJsonObject(config, 'preprocessor config');
     checkProcessorType(json, BIT_PROCESSOR_TYPES, DEFAULTS.name);
     const doConvertRgb = json.do_convert_rgb ?? true;
-    if (typeof doConvertRgb !== 'boolean') throw new ImageError('invalid_input', `do_convert_rgb must be true or false, got ${JSON.stringify(doConvertRgb)}`);
+    if (typeof doConvertRgb !== 'boolean') throw new ImageError('invalid_input', `do_convert_rgb must be true or false, got ${formatValue(doConvertRgb)}`);
     return new BitImageProcessor({ ...readResizeCropConfig(json, DEFAULTS.name), doConvertRgb });
   }
 

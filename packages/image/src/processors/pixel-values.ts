@@ -4,15 +4,29 @@
  */
 
 import { Tensor } from '@purevit/core';
+import { ConfigError, formatValue } from '@purevit/weights';
 import { ImageError } from '../errors.js';
 import type { RgbImage } from '../rgb-image.js';
 
 /** [3, 256]: output value for channel c and byte x at c * 256 + x. */
 export type ChannelTable = Float32Array;
 
-export function channelTable(value: (x: number, channel: number) => number): ChannelTable {
+/**
+ * The table of `value` over every channel and byte. Every entry must be finite: a mean of 1e308 or a
+ * std of 1e-300 would turn every pixel into ±Infinity, so such a config is refused here, once,
+ * naming `what` (the fields that define `value`).
+ */
+export function channelTable(value: (x: number, channel: number) => number, what = 'mean / std'): ChannelTable {
   const table = new Float32Array(3 * 256);
-  for (let c = 0; c < 3; c++) for (let x = 0; x < 256; x++) table[c * 256 + x] = value(x, c);
+  for (let c = 0; c < 3; c++) {
+    for (let x = 0; x < 256; x++) {
+      const v = value(x, c);
+      table[c * 256 + x] = v;
+      if (!Number.isFinite(table[c * 256 + x])) {
+        throw new ConfigError('out_of_range', `${what} give a non-finite pixel value (${formatValue(v)} for byte ${x} of channel ${c})`, { field: what });
+      }
+    }
+  }
   return table;
 }
 
@@ -54,7 +68,14 @@ export function stack(images: readonly RgbImage[], table: ChannelTable): Tensor 
 export function threeChannels(value: unknown, name: string): [number, number, number] {
   const list = typeof value === 'number' ? [value] : value;
   if (!Array.isArray(list) || !list.every((v) => typeof v === 'number' && Number.isFinite(v)) || (list.length !== 1 && list.length !== 3)) {
-    throw new ImageError('invalid_input', `${name} must be a number or a list of 1 or 3 numbers, got ${JSON.stringify(value)}`);
+    throw new ImageError('invalid_input', `${name} must be a number or a list of 1 or 3 numbers, got ${formatValue(value)}`);
   }
   return list.length === 1 ? [list[0], list[0], list[0]] : [list[0], list[1], list[2]];
+}
+
+/** A standard deviation list: dividing by 0 would turn every pixel value into ±Infinity or NaN. */
+export function checkStd(std: readonly number[], name: string): void {
+  if (std.some((s) => s === 0 || !Number.isFinite(s))) {
+    throw new ConfigError('out_of_range', `${name} must be finite and non-zero (it divides every pixel), got ${formatValue(std)}`, { field: name });
+  }
 }

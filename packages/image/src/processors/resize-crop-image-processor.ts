@@ -6,6 +6,7 @@
  */
 
 import type { Tensor } from '@purevit/core';
+import { formatValue } from '@purevit/weights';
 import { ImageError } from '../errors.js';
 import type { LoadImageOptions } from '../load-image.js';
 import type { RgbImage } from '../rgb-image.js';
@@ -13,8 +14,8 @@ import { resampleName, type Resample, type ResampleName } from '../resize/filter
 import { resize } from '../resize/resize.js';
 import { centerCrop } from './center-crop.js';
 import { optionalBoolean, optionalNumber, type JsonObject } from './config-json.js';
-import { loadImages, type ImageBatchInput } from './image-inputs.js';
-import { channelTable, normalize32, stack, threeChannels, type ChannelTable } from './pixel-values.js';
+import { loadPrepared, type ImageBatchInput } from './image-inputs.js';
+import { channelTable, checkStd, normalize32, stack, threeChannels, type ChannelTable } from './pixel-values.js';
 import { getSizeDict, requireHeightWidth, type HeightWidth, type SizeDict } from './size-dict.js';
 
 /** A size as the options take it: a size dictionary, an int (legacy configs) or [height, width]. */
@@ -71,12 +72,13 @@ export abstract class ResizeCropImageProcessor {
     this.doNormalize = options.doNormalize ?? true;
     this.imageMean = Object.freeze(threeChannels(options.imageMean ?? [...defaults.imageMean], 'image_mean'));
     this.imageStd = Object.freeze(threeChannels(options.imageStd ?? [...defaults.imageStd], 'image_std'));
+    if (this.doNormalize) checkStd(this.imageStd, 'image_std');
     const { doRescale, rescaleFactor, doNormalize, imageMean, imageStd } = this;
     this.table = channelTable((x, c) => {
       // rescale: float64 product, stored as float32; normalize in float32.
       const v = doRescale ? Math.fround(x * rescaleFactor) : x;
       return doNormalize ? normalize32(v, imageMean[c], imageStd[c]) : v;
-    });
+    }, 'rescale_factor / image_mean / image_std');
   }
 
   /** The (width, height) the resize step produces for a `width` x `height` image. */
@@ -92,15 +94,25 @@ export abstract class ResizeCropImageProcessor {
     return this.doCenterCrop ? centerCrop(out, this.cropSize) : out;
   }
 
+  /** One decoded image → the small image `pixelValuesOf` stacks (so the decoded one can be dropped at once). */
+  prepareImage(image: RgbImage): RgbImage {
+    return this.resizeAndCrop(image);
+  }
+
+  /** Prepared images → pixel values [B, 3, H, W]. */
+  pixelValuesOf(prepared: readonly RgbImage[]): Tensor {
+    return stack(prepared, this.table);
+  }
+
   /** Decoded images → pixel values [B, 3, H, W]. */
   preprocessRgb(images: RgbImage | readonly RgbImage[]): Tensor {
     const list = Array.isArray(images) ? (images as readonly RgbImage[]) : [images as RgbImage];
-    return stack(list.map((image) => this.resizeAndCrop(image)), this.table);
+    return this.pixelValuesOf(list.map((image) => this.prepareImage(image)));
   }
 
-  /** One image or a batch (anything `loadImage` accepts) → `{ pixelValues: [B, 3, H, W] }`. */
+  /** One image or a batch (anything `loadImage` accepts) → `{ pixelValues: [B, 3, H, W] }`; each decoded image is released once prepared. */
   async preprocess(images: ImageBatchInput, options: LoadImageOptions = {}): Promise<{ pixelValues: Tensor }> {
-    return { pixelValues: this.preprocessRgb(await loadImages(images, options)) };
+    return { pixelValues: this.pixelValuesOf(await loadPrepared(images, options, (image) => this.prepareImage(image))) };
   }
 }
 
@@ -108,7 +120,7 @@ export abstract class ResizeCropImageProcessor {
 export function readResizeCropConfig(json: JsonObject, where: string): ResizeCropImageProcessorOptions {
   const resample = json.resample ?? undefined;
   if (resample !== undefined && typeof resample !== 'number' && typeof resample !== 'string') {
-    throw new ImageError('invalid_input', `${where}: resample must be a PIL filter code or name, got ${JSON.stringify(resample)}`);
+    throw new ImageError('invalid_input', `${where}: resample must be a PIL filter code or name, got ${formatValue(resample)}`);
   }
   const rescaleFactor = optionalNumber(json, 'rescale_factor', 1 / 255);
   return {

@@ -4,6 +4,7 @@
  * int (a square with `defaultToSquare`, else the shortest edge) or a [height, width] list.
  */
 
+import { checkBound, formatValue } from '@purevit/weights';
 import { ImageError } from '../errors.js';
 
 export interface HeightWidth {
@@ -50,11 +51,12 @@ const CAMEL: Readonly<Record<string, string>> = {
   max_width: 'maxWidth',
 };
 
+/** A side in pixels: a positive integer within CONFIG_BOUNDS.imageSide (the processor allocates images of it). */
 function positiveInt(v: unknown, what: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new ImageError('invalid_input', `${what} must be a positive integer, got ${JSON.stringify(v)}`);
+    throw new ImageError('invalid_input', `${what} must be a positive integer, got ${formatValue(v)}`);
   }
-  return v;
+  return checkBound(v, 'imageSide', what);
 }
 
 /**
@@ -68,11 +70,11 @@ export function getSizeDict(size: unknown, defaultToSquare: boolean, paramName: 
     return Object.freeze(defaultToSquare ? { height: s, width: s } : { shortestEdge: s });
   }
   if (Array.isArray(size)) {
-    if (size.length !== 2) throw new ImageError('invalid_input', `${where}: ${paramName} as a list must be [height, width], got ${JSON.stringify(size)}`);
+    if (size.length !== 2) throw new ImageError('invalid_input', `${where}: ${paramName} as a list must be [height, width], got ${formatValue(size)}`);
     return Object.freeze({ height: positiveInt(size[0], `${where}: ${paramName}[0]`), width: positiveInt(size[1], `${where}: ${paramName}[1]`) });
   }
   if (size === null || typeof size !== 'object') {
-    throw new ImageError('invalid_input', `${where}: could not convert ${paramName} ${JSON.stringify(size)} to a size dictionary`);
+    throw new ImageError('invalid_input', `${where}: could not convert ${paramName} ${formatValue(size)} to a size dictionary`);
   }
   const entries = Object.entries(size as Record<string, unknown>);
   // Either spelling of each key; key sets compare in snake_case, unknown keys fail the comparison.

@@ -4,8 +4,10 @@
  * defaults (224, bicubic, ImageNet mean/std, crop_pct 0.875, center crop).
  */
 
+import { checkBound, formatValue } from '@purevit/weights';
 import { ImageError } from '../errors.js';
 import { resampleName, type ResampleName } from '../resize/filters.js';
+import { checkStd } from './pixel-values.js';
 
 export type CropMode = 'center' | 'squash' | 'border';
 
@@ -58,19 +60,24 @@ export interface ResolveDataConfigOptions {
   useTestSize?: boolean;
 }
 
+function checkedStd(std: number[]): number[] {
+  checkStd(std, 'std');
+  return std;
+}
+
 const has = (v: unknown): boolean => v !== undefined && v !== null;
 /** Python truthiness for the values timm tests with `if x:`. */
 const truthy = (v: unknown): boolean => has(v) && v !== 0 && v !== '' && v !== false && !(Array.isArray(v) && v.length === 0);
 
 function size3(v: unknown, name: string): [number, number, number] {
   if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => Number.isInteger(x) && x > 0)) {
-    throw new ImageError('invalid_input', `${name} must be [channels, height, width] positive integers, got ${JSON.stringify(v)}`);
+    throw new ImageError('invalid_input', `${name} must be [channels, height, width] positive integers, got ${formatValue(v)}`);
   }
-  return [v[0], v[1], v[2]];
+  return [checkBound(v[0], 'channels', `${name}[0]`), checkBound(v[1], 'imageSide', `${name}[1]`), checkBound(v[2], 'imageSide', `${name}[2]`)];
 }
 
 function channels(v: readonly number[], inChans: number, name: string): number[] {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) throw new ImageError('invalid_input', `${name} must be a list of numbers`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new ImageError('invalid_input', `${name} must be a list of numbers`);
   if (v.length === 1) return Array.from({ length: inChans }, () => v[0]);
   if (v.length !== inChans) throw new ImageError('invalid_input', `${name} has ${v.length} values for ${inChans} channels`);
   return [...v];
@@ -78,7 +85,7 @@ function channels(v: readonly number[], inChans: number, name: string): number[]
 
 function cropMode(v: unknown): CropMode {
   if (v === 'center' || v === 'squash' || v === 'border') return v;
-  throw new ImageError('invalid_input', `unknown crop_mode ${JSON.stringify(v)}: use center, squash or border`);
+  throw new ImageError('invalid_input', `unknown crop_mode ${formatValue(v)}: use center, squash or border`);
 }
 
 /** `timm.data.resolve_data_config(args, pretrained_cfg, model=None, use_test_size)`. */
@@ -88,16 +95,17 @@ export function resolveDataConfig(pretrainedCfg: TimmPretrainedCfg | undefined, 
   const useTest = options.useTestSize ?? false;
 
   let inChans = 3;
-  if (has(args.in_chans)) inChans = args.in_chans as number;
-  else if (has(args.chans)) inChans = args.chans as number;
+  if (has(args.in_chans)) inChans = checkBound(args.in_chans, 'channels', 'in_chans');
+  else if (has(args.chans)) inChans = checkBound(args.chans, 'channels', 'chans');
 
   let inputSize: [number, number, number] = [inChans, 224, 224];
   if (has(args.input_size)) {
     inputSize = size3(args.input_size, 'input_size');
     inChans = inputSize[0];
   } else if (has(args.img_size)) {
-    if (!Number.isInteger(args.img_size)) throw new ImageError('invalid_input', `img_size must be an integer, got ${JSON.stringify(args.img_size)}`);
-    inputSize = [inChans, args.img_size as number, args.img_size as number];
+    if (!Number.isInteger(args.img_size)) throw new ImageError('invalid_input', `img_size must be an integer, got ${formatValue(args.img_size)}`);
+    const side = checkBound(args.img_size, 'imageSide', 'img_size');
+    inputSize = [inChans, side, side];
   } else if (useTest && has(cfg.test_input_size)) {
     inputSize = size3(cfg.test_input_size, 'test_input_size');
   } else if (has(cfg.input_size)) {
@@ -126,12 +134,15 @@ export function resolveDataConfig(pretrainedCfg: TimmPretrainedCfg | undefined, 
   else if (truthy(cfg.crop_mode)) mode = cfg.crop_mode;
 
   if (inputSize[0] !== 3) throw new ImageError('unsupported', `only 3-channel (RGB) inputs are supported, input_size is [${inputSize.join(', ')}]`);
-  if (!(typeof cropPct === 'number' && cropPct > 0)) throw new ImageError('invalid_input', `crop_pct must be a positive number, got ${JSON.stringify(cropPct)}`);
+  if (!(typeof cropPct === 'number' && cropPct > 0)) throw new ImageError('invalid_input', `crop_pct must be a positive number, got ${formatValue(cropPct)}`);
+  checkBound(cropPct, 'cropPct', 'crop_pct');
+  // The eval transform resizes to floor(size / crop_pct) before cropping: that size is bounded too.
+  checkBound(Math.floor(Math.max(inputSize[1], inputSize[2]) / cropPct), 'imageSide', 'input_size / crop_pct', 'the resize target');
   return Object.freeze({
     inputSize: Object.freeze(inputSize) as TimmDataConfig['inputSize'],
     interpolation: resampleName(interpolation),
     mean: Object.freeze(channels(mean, 3, 'mean')),
-    std: Object.freeze(channels(std, 3, 'std')),
+    std: Object.freeze(checkedStd(channels(std, 3, 'std'))),
     cropPct,
     cropMode: cropMode(mode),
   });

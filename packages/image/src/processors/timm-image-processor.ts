@@ -13,8 +13,9 @@ import type { LoadImageOptions } from '../load-image.js';
 import type { RgbImage } from '../rgb-image.js';
 import type { ResampleName } from '../resize/filters.js';
 import { asJsonObject } from './config-json.js';
-import { loadImages, type ImageBatchInput } from './image-inputs.js';
+import { loadPrepared, type ImageBatchInput } from './image-inputs.js';
 import { resolveDataConfig, type CropMode, type TimmDataArgs, type TimmDataConfig, type TimmPretrainedCfg } from './timm-data-config.js';
+import { stack } from './pixel-values.js';
 import { TimmEvalTransform, timmPixelValues } from './timm-transforms.js';
 
 /** The size transformers reports for a timm processor (its get_size_dict). */
@@ -77,14 +78,24 @@ export class TimmWrapperImageProcessor {
     return TimmWrapperImageProcessor.fromConfig(await repo.readJson('config.json'), overrides);
   }
 
+  /** One decoded image → the small image `pixelValuesOf` stacks (resized and cropped, so the decoded one can be dropped at once). */
+  prepareImage(image: RgbImage): RgbImage {
+    return this.transform.resizeAndCrop(image);
+  }
+
+  /** Prepared images → pixel values [B, 3, H, W]. */
+  pixelValuesOf(prepared: readonly RgbImage[]): Tensor {
+    return stack(prepared, this.transform.pixelTable);
+  }
+
   /** Decoded images → pixel values [B, 3, H, W]. */
   preprocessRgb(images: RgbImage | readonly RgbImage[]): Tensor {
     const list = Array.isArray(images) ? (images as readonly RgbImage[]) : [images as RgbImage];
     return timmPixelValues(this.transform, list);
   }
 
-  /** One image or a batch (anything `loadImage` accepts) → `{ pixelValues: [B, 3, H, W] }`. */
+  /** One image or a batch (anything `loadImage` accepts) → `{ pixelValues: [B, 3, H, W] }`; each decoded image is released once prepared. */
   async preprocess(images: ImageBatchInput, options: LoadImageOptions = {}): Promise<{ pixelValues: Tensor }> {
-    return { pixelValues: this.preprocessRgb(await loadImages(images, options)) };
+    return { pixelValues: this.pixelValuesOf(await loadPrepared(images, options, (image) => this.prepareImage(image))) };
   }
 }

@@ -78,7 +78,7 @@ export class TimmEvalTransform {
     const m = config.mean;
     this.fill = config.cropMode === 'border' ? [roundHalfEven(255 * m[0]), roundHalfEven(255 * m[1]), roundHalfEven(255 * m[2])] : [0, 0, 0];
     // ToTensor: float32 x / 255; Normalize: float32 (x - mean) / std.
-    this.table = channelTable((x, c) => normalize32(Math.fround(x / 255), config.mean[c], config.std[c]));
+    this.table = channelTable((x, c) => normalize32(Math.fround(x / 255), config.mean[c], config.std[c]), 'mean / std');
   }
 
   /** Size after the resize step for a `width` x `height` input, as [width, height]. */

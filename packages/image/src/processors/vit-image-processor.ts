@@ -9,14 +9,15 @@
 import type { Tensor } from '@purevit/core';
 import type { OpenRepoOptions } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
+import { checkBound, formatValue } from '@purevit/weights';
 import { ImageError } from '../errors.js';
 import type { LoadImageOptions } from '../load-image.js';
 import type { RgbImage } from '../rgb-image.js';
 import { resampleName, type Resample, type ResampleName } from '../resize/filters.js';
 import { resize } from '../resize/resize.js';
 import { asJsonObject, optionalBoolean, optionalNumber, type JsonObject } from './config-json.js';
-import { loadImages, type ImageBatchInput } from './image-inputs.js';
-import { channelTable, normalize32, stack, threeChannels, type ChannelTable } from './pixel-values.js';
+import { loadPrepared, type ImageBatchInput } from './image-inputs.js';
+import { channelTable, checkStd, normalize32, stack, threeChannels, type ChannelTable } from './pixel-values.js';
 
 /** transformers' IMAGENET_STANDARD_MEAN / _STD, ViTImageProcessor's defaults. */
 export const IMAGENET_STANDARD_MEAN = [0.5, 0.5, 0.5] as const;
@@ -51,16 +52,17 @@ function sizeDict(size: unknown): ImageSize {
   if (size !== null && typeof size === 'object') {
     const s = size as Record<string, unknown>;
     if ('height' in s && 'width' in s) return checkSize({ height: s.height as number, width: s.width as number });
-    throw new ImageError('invalid_input', `ViTImageProcessor: the size dictionary must contain the keys height and width, got ${JSON.stringify(size)}`);
+    throw new ImageError('invalid_input', `ViTImageProcessor: the size dictionary must contain the keys height and width, got ${formatValue(size)}`);
   }
-  throw new ImageError('invalid_input', `ViTImageProcessor: invalid size ${JSON.stringify(size)}`);
+  throw new ImageError('invalid_input', `ViTImageProcessor: invalid size ${formatValue(size)}`);
 }
 
+/** Positive integers within CONFIG_BOUNDS.imageSide: the processor resizes every image to this size. */
 function checkSize(s: ImageSize): ImageSize {
   if (!Number.isInteger(s.height) || !Number.isInteger(s.width) || s.height < 1 || s.width < 1) {
-    throw new ImageError('invalid_input', `ViTImageProcessor: size must be positive integers, got ${JSON.stringify(s)}`);
+    throw new ImageError('invalid_input', `ViTImageProcessor: size must be positive integers, got ${formatValue(s)}`);
   }
-  return Object.freeze({ height: s.height, width: s.width });
+  return Object.freeze({ height: checkBound(s.height, 'imageSide', 'size.height'), width: checkBound(s.width, 'imageSide', 'size.width') });
 }
 
 export class ViTImageProcessor {
@@ -84,13 +86,14 @@ export class ViTImageProcessor {
     this.doNormalize = options.doNormalize ?? true;
     this.imageMean = Object.freeze(threeChannels(options.imageMean ?? [...IMAGENET_STANDARD_MEAN], 'image_mean'));
     this.imageStd = Object.freeze(threeChannels(options.imageStd ?? [...IMAGENET_STANDARD_STD], 'image_std'));
+    if (this.doNormalize) checkStd(this.imageStd, 'image_std');
     this.doConvertRgb = options.doConvertRgb ?? null;
     const { doRescale, rescaleFactor, doNormalize, imageMean, imageStd } = this;
     this.table = channelTable((x, c) => {
       // rescale: float64 product, stored as float32.
       const v = doRescale ? Math.fround(x * rescaleFactor) : x;
       return doNormalize ? normalize32(v, imageMean[c], imageStd[c]) : v;
-    });
+    }, 'rescale_factor / image_mean / image_std');
   }
 
   /** From a preprocessor_config.json object (current or legacy ViTFeatureExtractor form). */
@@ -101,7 +104,7 @@ export class ViTImageProcessor {
       throw new ImageError('unsupported', `ViTImageProcessor cannot load a ${String(type)} config (supported: ${VIT_PROCESSOR_TYPES.join(', ')})`);
     }
     const resample = json.resample ?? 'bilinear';
-    if (typeof resample !== 'number' && typeof resample !== 'string') throw new ImageError('invalid_input', `resample must be a PIL filter code or name, got ${JSON.stringify(resample)}`);
+    if (typeof resample !== 'number' && typeof resample !== 'string') throw new ImageError('invalid_input', `resample must be a PIL filter code or name, got ${formatValue(resample)}`);
     return new ViTImageProcessor({
       doResize: optionalBoolean(json, 'do_resize', true),
       size: (json.size ?? undefined) as ImageSize | number | undefined,
@@ -129,14 +132,24 @@ export class ViTImageProcessor {
     return this.doResize ? resize(image, this.size.width, this.size.height, this.resample) : image;
   }
 
+  /** One decoded image → the small image `pixelValuesOf` stacks (so the decoded one can be dropped at once). */
+  prepareImage(image: RgbImage): RgbImage {
+    return this.resizeImage(image);
+  }
+
+  /** Prepared images → pixel values [B, 3, H, W]. */
+  pixelValuesOf(prepared: readonly RgbImage[]): Tensor {
+    return stack(prepared, this.table);
+  }
+
   /** Decoded images → pixel values [B, 3, H, W]. */
   preprocessRgb(images: RgbImage | readonly RgbImage[]): Tensor {
     const list = Array.isArray(images) ? (images as readonly RgbImage[]) : [images as RgbImage];
-    return stack(list.map((image) => this.resizeImage(image)), this.table);
+    return this.pixelValuesOf(list.map((image) => this.prepareImage(image)));
   }
 
-  /** One image or a batch (anything `loadImage` accepts) → `{ pixelValues: [B, 3, H, W] }`. */
+  /** One image or a batch (anything `loadImage` accepts) → `{ pixelValues: [B, 3, H, W] }`; each decoded image is released once prepared. */
   async preprocess(images: ImageBatchInput, options: LoadImageOptions = {}): Promise<{ pixelValues: Tensor }> {
-    return { pixelValues: this.preprocessRgb(await loadImages(images, options)) };
+    return { pixelValues: this.pixelValuesOf(await loadPrepared(images, options, (image) => this.prepareImage(image))) };
   }
 }

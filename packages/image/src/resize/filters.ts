@@ -4,6 +4,9 @@
  * fixed-point coefficients derived from them round the same way.
  */
 
+import { formatValue } from '@purevit/weights';
+import { ImageError } from '../errors.js';
+
 export type ResampleName = 'nearest' | 'lanczos' | 'bilinear' | 'bicubic' | 'box' | 'hamming';
 
 /** PIL's `Image.Resampling` codes, which preprocessor configs store as `resample`. */
@@ -28,8 +31,9 @@ export function resampleName(resample: Resample | string | number): ResampleName
     const lower = resample.toLowerCase();
     if (Object.prototype.hasOwnProperty.call(RESAMPLE_CODES, lower)) return lower as ResampleName;
   }
-  throw new RangeError(
-    `unknown resampling filter ${JSON.stringify(resample)}: use one of nearest (0), lanczos (1), bilinear (2), bicubic (3), box (4), hamming (5)`,
+  throw new ImageError(
+    'invalid_input',
+    `unknown resampling filter ${formatValue(resample)}: use one of nearest (0), lanczos (1), bilinear (2), bicubic (3), box (4), hamming (5)`,
   );
 }
 

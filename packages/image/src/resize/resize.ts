@@ -1,4 +1,5 @@
 import { crop } from '../crop.js';
+import { checkSideLimit } from '../decode/limits.js';
 import { ImageError } from '../errors.js';
 import { assertRgbImage, type RgbImage } from '../rgb-image.js';
 import { FILTERS, resampleName, type Resample } from './filters.js';
@@ -20,6 +21,9 @@ export function resize(image: RgbImage, width: number, height: number, resample:
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new ImageError('invalid_input', `resize: height and width must be positive integers, got ${width}x${height}`);
   }
+  // Beyond 2^24 the float32 box below is not the image's size any more: a size message, not a box error.
+  checkSideLimit('resize', image.width, image.height);
+  checkSideLimit('resize (target)', width, height);
   // PIL parses the box as four C floats.
   const box = (options.box ?? [0, 0, image.width, image.height]).map((v) => Math.fround(v));
   if (box.some((v) => !Number.isFinite(v))) throw new ImageError('invalid_input', `resize: box must be finite numbers, got ${options.box}`);

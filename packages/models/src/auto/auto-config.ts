@@ -1,5 +1,5 @@
 import { openRepo } from '@purevit/weights/platform';
-import type { ModelRepo, OpenRepoOptions } from '@purevit/weights';
+import { ConfigError, type ModelRepo, type OpenRepoOptions } from '@purevit/weights';
 import { isJsonObject, type JsonObject, type PretrainedConfig } from '../configs/pretrained-config.js';
 import { familyFor, resolveModelType } from './registry.js';
 
@@ -19,8 +19,8 @@ export class AutoConfig {
 }
 
 export async function readConfigJson(repo: ModelRepo): Promise<JsonObject> {
-  if (!(await repo.exists('config.json'))) throw new Error(`${repo.id} has no config.json`);
+  if (!(await repo.exists('config.json'))) throw new ConfigError('missing', `${repo.id} has no config.json`);
   const dict = await repo.readJson<unknown>('config.json');
-  if (!isJsonObject(dict)) throw new Error(`${repo.id}/config.json is not a JSON object`);
+  if (!isJsonObject(dict)) throw new ConfigError('invalid_json', `${repo.id}/config.json is not a JSON object`);
   return dict;
 }

@@ -1,4 +1,4 @@
-import type { ModelRepo } from '@purevit/weights';
+import { ConfigError, formatList, formatValue, type ModelRepo } from '@purevit/weights';
 import type { JsonObject, PretrainedConfig } from '../configs/pretrained-config.js';
 import type { LoadOptions } from '../models/load-options.js';
 import type { ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel, PreTrainingModel } from '../models/model-interfaces.js';
@@ -107,7 +107,7 @@ export function supportedList(): string {
 export function resolveModelType(dict: JsonObject): string {
   const modelType = dict.model_type;
   if (typeof modelType === 'string') return modelType;
-  if (modelType != null) throw new TypeError(`config field model_type must be a string, got ${JSON.stringify(modelType)}`);
+  if (modelType != null) throw new ConfigError('invalid_type', `config field model_type must be a string, got ${formatValue(modelType)}`, { field: 'model_type' });
   // transformers' is_timm_config_dict: timm hub configs (architecture, num_classes, pretrained_cfg, …).
   if ('pretrained_cfg' in dict) return 'timm_wrapper';
   const architectures = Array.isArray(dict.architectures) ? dict.architectures.filter((a): a is string => typeof a === 'string') : [];
@@ -116,17 +116,21 @@ export function resolveModelType(dict: JsonObject): string {
     if (family) return family.modelType;
   }
   if (architectures.length > 0) {
-    throw new Error(`unsupported architecture ${architectures.map((a) => `"${a}"`).join(', ')} (config.json has no model_type); supported: ${supportedList()}`);
+    throw new ConfigError(
+      'unsupported',
+      `unsupported architecture ${formatList(architectures.map((a) => formatValue(a, 40)), 80)} (config.json has no model_type); supported: ${supportedList()}`,
+      { field: 'architectures' },
+    );
   }
-  throw new Error(`config.json has neither model_type nor architectures; supported model types: ${supportedList()}`);
+  throw new ConfigError('missing', `config.json has neither model_type nor architectures; supported model types: ${supportedList()}`, { field: 'model_type' });
 }
 
 export function familyFor(modelType: string): ModelFamily {
   const family = MODEL_FAMILIES.find((f) => f.modelType === modelType);
   if (family) return family;
   const pending = Object.prototype.hasOwnProperty.call(PENDING_MODEL_TYPES, modelType) ? PENDING_MODEL_TYPES[modelType] : undefined;
-  if (pending) throw new Error(pending);
-  throw new Error(`unsupported model_type "${modelType}"; supported: ${supportedList()}`);
+  if (pending) throw new ConfigError('unsupported', pending, { field: 'model_type' });
+  throw new ConfigError('unsupported', `unsupported model_type ${formatValue(modelType)}; supported: ${supportedList()}`, { field: 'model_type' });
 }
 
 export function taskClass<T extends AutoTask>(family: ModelFamily, task: T): TaskClass<TaskModels[T]> {

@@ -5,6 +5,7 @@
  * Only the *Backbone classes read them; configs keep them so a config round-trips as transformers'.
  */
 
+import { ConfigError, formatValue } from '@purevit/weights';
 import type { JsonObject } from './pretrained-config.js';
 
 export interface BackboneStages {
@@ -14,21 +15,21 @@ export interface BackboneStages {
 }
 
 function fail(message: string): never {
-  throw new Error(`config: ${message}`);
+  throw new ConfigError('inconsistent', `config: ${message}`, { field: 'out_features' });
 }
 
 function verify(features: string[] | null, indices: number[] | null, stages: readonly string[]): void {
   if (features !== null) {
-    if (features.some((f) => !stages.includes(f))) fail(`out_features must be a subset of stage_names: ${JSON.stringify(stages)} got ${JSON.stringify(features)}`);
-    if (new Set(features).size !== features.length) fail(`out_features must not contain any duplicates, got ${JSON.stringify(features)}`);
+    if (features.some((f) => !stages.includes(f))) fail(`out_features must be a subset of stage_names: ${formatValue(stages)} got ${formatValue(features)}`);
+    if (new Set(features).size !== features.length) fail(`out_features must not contain any duplicates, got ${formatValue(features)}`);
     const sorted = stages.filter((s) => features.includes(s));
-    if (sorted.some((s, i) => s !== features[i])) fail(`out_features must be in the same order as stage_names, expected ${JSON.stringify(sorted)} got ${JSON.stringify(features)}`);
+    if (sorted.some((s, i) => s !== features[i])) fail(`out_features must be in the same order as stage_names, expected ${formatValue(sorted)} got ${formatValue(features)}`);
   }
   if (indices !== null) {
     const positive = indices.map((i) => (i < 0 ? ((i % stages.length) + stages.length) % stages.length : i));
-    if (positive.some((i) => i >= stages.length)) fail(`out_indices must be valid indices for stage_names ${JSON.stringify(stages)}, got ${JSON.stringify(indices)}`);
-    if (new Set(positive).size !== positive.length) fail(`out_indices must not contain any duplicates, got ${JSON.stringify(indices)}`);
-    if (positive.some((v, i) => i > 0 && v < positive[i - 1])) fail(`out_indices must be in the same order as stage_names, got ${JSON.stringify(indices)}`);
+    if (positive.some((i) => i >= stages.length)) fail(`out_indices must be valid indices for stage_names ${formatValue(stages)}, got ${formatValue(indices)}`);
+    if (new Set(positive).size !== positive.length) fail(`out_indices must not contain any duplicates, got ${formatValue(indices)}`);
+    if (positive.some((v, i) => i > 0 && v < positive[i - 1])) fail(`out_indices must be in the same order as stage_names, got ${formatValue(indices)}`);
   }
   if (features !== null && indices !== null) {
     if (features.length !== indices.length) fail('out_features and out_indices should have the same length if both are set');
@@ -39,7 +40,7 @@ function verify(features: string[] | null, indices: number[] | null, stages: rea
 function list<T>(dict: JsonObject, key: string, check: (v: unknown) => v is T): T[] | null {
   const v = dict[key];
   if (v == null) return null;
-  if (!Array.isArray(v) || !v.every(check)) throw new TypeError(`config field ${key} must be a list, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) || !v.every(check)) throw new ConfigError('invalid_type', `config field ${key} must be a list, got ${formatValue(v)}`, { field: key });
   return v as T[];
 }
 

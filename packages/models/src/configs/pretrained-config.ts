@@ -2,7 +2,12 @@
  * The fields every transformers config shares (`PretrainedConfig`): labels, problem type, output
  * switches. Model configs extend it; unknown config.json fields are kept in `extra`, never rejected,
  * because hub configs carry many keys (training metadata, newer fields) a port cannot know.
+ * Every field is read through the typed readers below: a wrong type or a size outside
+ * CONFIG_BOUNDS (@purevit/weights) is a ConfigError naming the field, before anything is allocated.
  */
+
+import { CONFIG_BOUNDS, ConfigError, checkBound, checkJsonDepth, formatValue, type BoundName } from '@purevit/weights';
+import { invertLabels, LabelTable } from './label-table.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -34,9 +39,9 @@ const COMMON_KEYS = [
 export class PretrainedConfig {
   modelType: string;
   architectures: string[] | null;
-  /** Class index → name. Keys are integers (JSON stores them as strings). */
-  id2label: Record<number, string>;
-  label2id: Record<string, number> | null;
+  private labels: LabelTable;
+  /** Explicit name → index map; null = none (repeated names); undefined = derived from the labels. */
+  private label2idStore: Record<string, number> | null | undefined;
   problemType: ProblemType | null;
   outputHiddenStates: boolean;
   outputAttentions: boolean;
@@ -48,24 +53,27 @@ export class PretrainedConfig {
   extra: JsonObject;
 
   protected constructor(dict: JsonObject, modelType: string, consumed: readonly string[]) {
+    checkJsonDepth(dict, 'config.json');
     this.modelType = optionalString(dict, 'model_type') ?? modelType;
     const architectures = dict.architectures;
     if (architectures != null && !(Array.isArray(architectures) && architectures.every((a) => typeof a === 'string'))) {
-      throw new TypeError(`config field architectures must be a list of class names, got ${JSON.stringify(architectures)}`);
+      throw new ConfigError('invalid_type', `config field architectures must be a list of class names, got ${formatValue(architectures)}`, { field: 'architectures' });
     }
     this.architectures = architectures == null ? null : (architectures as string[]);
 
     const problemType = dict.problem_type ?? null;
     if (problemType !== null && !PROBLEM_TYPES.includes(problemType as ProblemType)) {
-      throw new Error(
-        `config field problem_type was not understood: received ${JSON.stringify(problemType)} but only ${PROBLEM_TYPES.map((p) => `'${p}'`).join(', ')} are valid`,
+      throw new ConfigError(
+        'invalid_type',
+        `config field problem_type was not understood: received ${formatValue(problemType)} but only ${PROBLEM_TYPES.map((p) => `'${p}'`).join(', ')} are valid`,
+        { field: 'problem_type' },
       );
     }
     this.problemType = problemType as ProblemType | null;
 
-    const { id2label, label2id } = parseLabels(dict);
-    this.id2label = id2label;
-    this.label2id = label2id;
+    const { labels, label2id } = parseLabels(dict);
+    this.labels = labels;
+    this.label2idStore = label2id;
 
     this.outputHiddenStates = optionalBoolean(dict, 'output_hidden_states') ?? false;
     this.outputAttentions = optionalBoolean(dict, 'output_attentions') ?? false;
@@ -79,106 +87,118 @@ export class PretrainedConfig {
     for (const [key, value] of Object.entries(dict)) if (!known.has(key)) this.extra[key] = value;
   }
 
+  /** Class index → name. Keys are integers (JSON stores them as strings). Default names are built on first access. */
+  get id2label(): Record<number, string> {
+    return this.labels.record();
+  }
+
+  set id2label(id2label: Record<number, string>) {
+    this.labels = LabelTable.of(id2label);
+  }
+
+  get label2id(): Record<string, number> | null {
+    if (this.label2idStore === undefined) this.label2idStore = invertLabels(this.labels.record());
+    return this.label2idStore;
+  }
+
+  set label2id(label2id: Record<string, number> | null) {
+    this.label2idStore = label2id;
+  }
+
   /** `len(id2label)`, as transformers' `num_labels` property. */
   get numLabels(): number {
-    return Object.keys(this.id2label).length;
+    return this.labels.size;
   }
 
   /** transformers' num_labels setter: resets the labels to LABEL_i unless they already have that count. */
   set numLabels(n: number) {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`numLabels must be a non-negative integer, got ${n}`);
+    checkBound(n, 'labels', 'numLabels', 'option');
     if (this.numLabels === n) return;
-    const { id2label, label2id } = defaultLabels(n);
-    this.id2label = id2label;
-    this.label2id = label2id;
+    this.labels = LabelTable.defaults(n);
+    this.label2idStore = undefined;
   }
 
-  /** The label name of class `index` (`LABEL_<index>` when the config has none). */
+  /** The label name of class `index` (`LABEL_<index>` when the config has none); builds no table. */
   labelOf(index: number): string {
-    return this.id2label[index] ?? `LABEL_${index}`;
+    return this.labels.nameOf(index);
   }
-}
-
-function defaultLabels(n: number): { id2label: Record<number, string>; label2id: Record<string, number> } {
-  const id2label: Record<number, string> = {};
-  const label2id: Record<string, number> = {};
-  for (let i = 0; i < n; i++) {
-    id2label[i] = `LABEL_${i}`;
-    label2id[`LABEL_${i}`] = i;
-  }
-  return { id2label, label2id };
 }
 
 /**
  * transformers: an explicit id2label wins (its size is num_labels, a conflicting num_labels only warns
  * there); otherwise num_labels (default 2) gives LABEL_0 … LABEL_{n-1}.
  */
-function parseLabels(dict: JsonObject): { id2label: Record<number, string>; label2id: Record<string, number> | null } {
+function parseLabels(dict: JsonObject): { labels: LabelTable; label2id: Record<string, number> | undefined } {
   const raw = dict.id2label;
   if (raw == null) {
     const n = dict.num_labels ?? 2;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-      throw new TypeError(`config field num_labels must be a non-negative integer, got ${JSON.stringify(n)}`);
-    }
-    const labels = defaultLabels(n);
-    return { id2label: labels.id2label, label2id: parseLabel2id(dict) ?? labels.label2id };
+    return { labels: LabelTable.defaults(checkBound(n, 'labels', 'num_labels')), label2id: parseLabel2id(dict) };
   }
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new TypeError(`config field id2label must be a mapping of class index to name, got ${JSON.stringify(raw)}`);
+  if (!isJsonObject(raw)) {
+    throw new ConfigError('invalid_type', `config field id2label must be a mapping of class index to name, got ${formatValue(raw)}`, { field: 'id2label' });
   }
   const id2label: Record<number, string> = {};
-  for (const [key, name] of Object.entries(raw)) {
+  let count = 0;
+  for (const key in raw) {
+    if (++count > CONFIG_BOUNDS.labels.max) {
+      throw new ConfigError('out_of_range', `config field id2label has more than ${CONFIG_BOUNDS.labels.max} labels`, { field: 'id2label' });
+    }
     const index = Number(key);
-    if (!Number.isInteger(index)) throw new TypeError(`config field id2label has a non-integer key ${JSON.stringify(key)}`);
-    id2label[index] = String(name);
+    if (!Number.isInteger(index) || index < 0 || index >= CONFIG_BOUNDS.labels.max) {
+      throw new ConfigError('invalid_type', `config field id2label has a key that is not a class index: ${formatValue(key)}`, { field: 'id2label' });
+    }
+    id2label[index] = labelName(raw[key], `id2label.${key}`);
   }
-  let label2id = parseLabel2id(dict);
-  if (label2id === null) {
-    label2id = {};
-    for (const [index, name] of Object.entries(id2label)) label2id[name] = Number(index);
-  }
-  return { id2label, label2id };
+  return { labels: LabelTable.of(id2label), label2id: parseLabel2id(dict) };
 }
 
-function parseLabel2id(dict: JsonObject): Record<string, number> | null {
+/** A class name: strings as they are, numbers and booleans as Python's str() writes them. */
+export function labelName(value: JsonValue, field: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  throw new ConfigError('invalid_type', `config field ${field} must be a label name, got ${formatValue(value)}`, { field });
+}
+
+function parseLabel2id(dict: JsonObject): Record<string, number> | undefined {
   const raw = dict.label2id;
-  if (raw == null) return null;
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new TypeError(`config field label2id must be a mapping of name to class index, got ${JSON.stringify(raw)}`);
+  if (raw == null) return undefined;
+  if (!isJsonObject(raw)) {
+    throw new ConfigError('invalid_type', `config field label2id must be a mapping of name to class index, got ${formatValue(raw)}`, { field: 'label2id' });
   }
   const out: Record<string, number> = {};
-  for (const [name, index] of Object.entries(raw)) out[name] = Number(index);
+  for (const name in raw) out[name] = Number(raw[name]);
   return out;
 }
 
-// Typed readers for config.json fields: a wrong type is a clear error naming the field.
+// Typed readers for config.json fields: a wrong type or an out-of-bounds size is a ConfigError naming the field.
 
-export function optionalNumber(dict: JsonObject, key: string): number | undefined {
+/** A number inside the named bound (default: any finite number of moderate size). */
+export function optionalNumber(dict: JsonObject, key: string, bound: BoundName = 'finite'): number | undefined {
   const v = dict[key];
   if (v == null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`config field ${key} must be a number, got ${JSON.stringify(v)}`);
-  return v;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ConfigError('invalid_type', `config field ${key} must be a number, got ${formatValue(v)}`, { field: key });
+  }
+  return checkBound(v, bound, key);
 }
 
-export function optionalInteger(dict: JsonObject, key: string, min = 0): number | undefined {
-  const v = optionalNumber(dict, key);
-  if (v !== undefined && (!Number.isInteger(v) || v < min)) {
-    throw new TypeError(`config field ${key} must be an integer >= ${min}, got ${v}`);
-  }
-  return v;
+/** An integer inside the named bound. */
+export function optionalInteger(dict: JsonObject, key: string, bound: BoundName): number | undefined {
+  return optionalNumber(dict, key, bound);
 }
 
 export function optionalString(dict: JsonObject, key: string): string | undefined {
   const v = dict[key];
   if (v == null) return undefined;
-  if (typeof v !== 'string') throw new TypeError(`config field ${key} must be a string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string') throw new ConfigError('invalid_type', `config field ${key} must be a string, got ${formatValue(v)}`, { field: key });
   return v;
 }
 
 export function optionalBoolean(dict: JsonObject, key: string): boolean | undefined {
   const v = dict[key];
   if (v == null) return undefined;
-  if (typeof v !== 'boolean') throw new TypeError(`config field ${key} must be true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') throw new ConfigError('invalid_type', `config field ${key} must be true or false, got ${formatValue(v)}`, { field: key });
   return v;
 }
 

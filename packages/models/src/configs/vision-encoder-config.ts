@@ -4,7 +4,9 @@
  * own fields and its two family defaults (layer_norm_eps, patch_size).
  */
 
-import { PretrainedConfig, isJsonObject, optionalInteger, optionalNumber, optionalString, type JsonObject } from './pretrained-config.js';
+import { ConfigError, checkBound, formatValue } from '@purevit/weights';
+import { activationField } from './activation-field.js';
+import { PretrainedConfig, isJsonObject, optionalInteger, optionalNumber, type JsonObject } from './pretrained-config.js';
 import { parseSize2, toPair, type Size2 } from './size2.js';
 
 /** config.json keys read here. */
@@ -44,20 +46,25 @@ export abstract class VisionEncoderConfig extends PretrainedConfig {
 
   protected constructor(dict: JsonObject, modelType: string, consumed: readonly string[], defaults: EncoderDefaults) {
     super(dict, modelType, [...ENCODER_KEYS, ...consumed]);
-    this.hiddenSize = optionalInteger(dict, 'hidden_size', 1) ?? 768;
-    this.numHiddenLayers = optionalInteger(dict, 'num_hidden_layers') ?? 12;
-    this.numAttentionHeads = optionalInteger(dict, 'num_attention_heads', 1) ?? 12;
-    this.hiddenAct = optionalString(dict, 'hidden_act') ?? 'gelu';
+    this.hiddenSize = optionalInteger(dict, 'hidden_size', 'width') ?? 768;
+    this.numHiddenLayers = optionalInteger(dict, 'num_hidden_layers', 'layers') ?? 12;
+    this.numAttentionHeads = optionalInteger(dict, 'num_attention_heads', 'heads') ?? 12;
+    this.hiddenAct = activationField(dict, 'hidden_act', 'gelu');
     this.hiddenDropoutProb = optionalNumber(dict, 'hidden_dropout_prob') ?? 0.0;
     this.attentionProbsDropoutProb = optionalNumber(dict, 'attention_probs_dropout_prob') ?? 0.0;
     this.initializerRange = optionalNumber(dict, 'initializer_range') ?? 0.02;
-    this.layerNormEps = optionalNumber(dict, 'layer_norm_eps') ?? defaults.layerNormEps;
-    this.imageSize = parseSize2(dict, 'image_size') ?? 224;
-    this.patchSize = parseSize2(dict, 'patch_size') ?? defaults.patchSize;
-    this.numChannels = optionalInteger(dict, 'num_channels', 1) ?? 3;
-    if (this.hiddenSize % this.numAttentionHeads !== 0) {
-      throw new Error(`The hidden size ${this.hiddenSize} is not a multiple of the number of attention heads ${this.numAttentionHeads}`);
+    // A zero, negative or NaN eps makes every LayerNorm output NaN (or Inf) for some input.
+    this.layerNormEps = optionalNumber(dict, 'layer_norm_eps', 'eps') ?? defaults.layerNormEps;
+    this.imageSize = parseSize2(dict, 'image_size', 'imageSide') ?? 224;
+    this.patchSize = parseSize2(dict, 'patch_size', 'patchSide') ?? defaults.patchSize;
+    this.numChannels = optionalInteger(dict, 'num_channels', 'channels') ?? 3;
+    checkDivisible(this.hiddenSize, this.numAttentionHeads, 'The hidden size', 'num_attention_heads');
+    const [h, w] = this.imageSize2;
+    const [ph, pw] = this.patchSize2;
+    if (ph > h || pw > w) {
+      throw new ConfigError('inconsistent', `config field patch_size ${formatValue(this.patchSize)} is larger than image_size ${formatValue(this.imageSize)}`, { field: 'patch_size' });
     }
+    checkBound(this.numPatches, 'patches', 'image_size / patch_size', 'patches per image from');
   }
 
   get headDim(): number {
@@ -118,10 +125,17 @@ export abstract class VisionEncoderConfig extends PretrainedConfig {
 
 /** The JSON object a fromDict was given, checked to be one with the expected model_type (or none). */
 export function checkConfigDict(dict: unknown, className: string, modelType: string): JsonObject {
-  if (!isJsonObject(dict)) throw new TypeError(`${className}.fromDict expects a JSON object`);
+  if (!isJsonObject(dict)) throw new ConfigError('invalid_json', `${className}.fromDict expects a JSON object, got ${formatValue(dict)}`);
   const given = dict.model_type;
   if (given != null && given !== modelType) {
-    throw new Error(`${className} cannot read a config with model_type ${JSON.stringify(given)} (expected "${modelType}")`);
+    throw new ConfigError('inconsistent', `${className} cannot read a config with model_type ${formatValue(given)} (expected "${modelType}")`, { field: 'model_type' });
   }
   return dict;
+}
+
+/** `size` must split into `heads` equal heads (transformers' check in every attention layer). */
+export function checkDivisible(size: number, heads: number, what: string, field: string): void {
+  if (size % heads !== 0) {
+    throw new ConfigError('inconsistent', `${what} ${size} is not a multiple of the number of attention heads ${heads}`, { field });
+  }
 }

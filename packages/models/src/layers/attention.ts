@@ -14,6 +14,10 @@ export interface AttentionOptions {
   headMask?: DeviceArray;
   /** [batch, heads, tokens, tokens]: receives the probabilities (forces eager). */
   probs?: DeviceArray;
+  /** [heads, tokens, tokens]: added to the scores (relative position bias: BEiT, Swin). */
+  bias?: DeviceArray;
+  /** [windows, tokens, tokens]: added to the scores of batch b from mask b mod windows (Swin's shifted windows). */
+  attnMask?: DeviceArray;
 }
 
 /** Scratch buffers of one attention call, owned by the caller's run state. */
@@ -83,6 +87,7 @@ export class Attention {
     const args = {
       q, ldq: 3 * d, k, ldk: 3 * d, v, ldv: 3 * d, out: context, ldo: d,
       batch, heads: this.numHeads, queryLen: tokens, keyLen: tokens, headDim: this.headDim,
+      bias: options.bias ?? null, attnMask: options.attnMask ?? null,
     };
     const { headMask, probs } = options;
     if (options.implementation === 'fused' && !headMask && !probs) this.engine.ops.attentionFused(args);

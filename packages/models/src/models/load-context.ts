@@ -1,17 +1,16 @@
-import { loadWeights, type ModelRepo, type WeightMap } from '@purevit/weights';
+import { loadWeights, withErrorContext, type ModelRepo, type WeightMap } from '@purevit/weights';
 
 /**
  * Runs a load step so that any error names what was being loaded from where:
  * "loading ViTModel from google/vit-base-patch16-224: missing tensor pooler.dense.weight".
- * The original error stays reachable as `cause`.
+ * The error keeps its class and code (a WeightError stays a WeightError), only its message grows.
  */
 export async function withLoadContext<T>(what: string, from: string, load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (message.startsWith('loading ')) throw err;
-    throw new Error(`loading ${what} from ${from}: ${message}`, { cause: err });
+    if (err instanceof Error && err.message.startsWith('loading ')) throw err;
+    throw withErrorContext(err, `loading ${what} from ${from}`);
   }
 }
 

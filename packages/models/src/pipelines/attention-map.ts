@@ -5,6 +5,8 @@ import type { ImageFeatureModel } from '../models/model-interfaces.js';
 import { attentionRollout, clsAttention } from './attention-rollout.js';
 import { inBatches, inputList, type PipelineInput } from './batching.js';
 import { loadPipelineParts } from './load-parts.js';
+import { checkProcessorFitsModel } from './input-size-check.js';
+import { checkFinite } from './output-check.js';
 import { DEFAULT_BATCH_SIZE, checkBatchSize, type PipelineCallOptions, type PipelineOptions } from './pipeline-options.js';
 
 export type AttentionMethod = 'last-layer' | 'rollout';
@@ -52,10 +54,11 @@ export function patchGrid(config: PretrainedConfig, height: number, width: numbe
 
 export function attentionMapPipeline(model: ImageFeatureModel, processor: AnyImageProcessor, batchSize = DEFAULT_BATCH_SIZE): AttentionMapPipeline {
   checkBatchSize(batchSize);
+  checkProcessorFitsModel(processor, model.config, 'pipeline');
   async function attend(images: PipelineInput, options: AttentionMapOptions = {}): Promise<AttentionMap | AttentionMap[]> {
     const method = options.method ?? 'last-layer';
     if (method !== 'last-layer' && method !== 'rollout') throw new RangeError(`attention map: method must be "last-layer" or "rollout", got ${JSON.stringify(method)}`);
-    const results = await inBatches(inputList(images), processor, batchSize, options, async (pixelValues, decoded) => {
+    const results = await inBatches(inputList(images), processor, batchSize, options, async ({ pixelValues, names, decoded }) => {
       const { attentions } = await model.forward({ pixelValues, outputAttentions: true });
       if (!attentions || attentions.length === 0) throw new Error(`attention map: ${model.config.modelType} models do not return attention probabilities`);
       const [batch, heads, tokens] = attentions[0].shape; // each [batch, heads, tokens, tokens]
@@ -63,9 +66,10 @@ export function attentionMapPipeline(model: ImageFeatureModel, processor: AnyIma
       return Array.from({ length: batch }, (_, b) => {
         const layers = attentions.map((a) => a.select(b).data); // each [heads, tokens, tokens]
         const values = method === 'rollout' ? attentionRollout(layers, heads, tokens, prefix) : clsAttention(layers[layers.length - 1], heads, tokens, prefix);
+        checkFinite(values, 'attention', names[b]);
         return { method, grid, values, image: decoded[b] };
       });
-    });
+    }, true);
     return Array.isArray(images) ? results : results[0];
   }
   return Object.assign(attend as AttentionMapPipeline, { task: 'attention-map' as const, model, processor });

@@ -5,6 +5,8 @@ import type { PretrainedConfig } from '../configs/pretrained-config.js';
 import type { ImageClassificationModel } from '../models/model-interfaces.js';
 import { inBatches, inputList, type PipelineInput } from './batching.js';
 import { loadPipelineParts } from './load-parts.js';
+import { checkProcessorFitsModel } from './input-size-check.js';
+import { checkFinite } from './output-check.js';
 import { DEFAULT_BATCH_SIZE, checkBatchSize, type PipelineCallOptions, type PipelineOptions } from './pipeline-options.js';
 
 /** How logits become scores: transformers' ClassificationFunction. */
@@ -38,8 +40,12 @@ export function defaultClassificationFunction(config: PretrainedConfig): Classif
   return 'none';
 }
 
-/** Scores of one row of logits, then the topK labels by score (ties: lower class index first). */
-export function topKLabels(logits: Float32Array, config: PretrainedConfig, topK: number, fn: ClassificationFunction): ClassificationResult[] {
+/**
+ * Scores of one row of logits, then the topK labels by score (ties: lower class index first).
+ * Logits that are not all finite are a ModelOutputError naming `image` (NaN has no rank).
+ */
+export function topKLabels(logits: Float32Array, config: PretrainedConfig, topK: number, fn: ClassificationFunction, image = 'image'): ClassificationResult[] {
+  checkFinite(logits, 'logits', image);
   const scores = new Float32Array(logits.length);
   // On the CPU: the logits are the model's output, read back (the ops' references, float64).
   if (fn === 'softmax') runReference('softmax', { x: logits, out: scores, rows: 1, cols: logits.length });
@@ -61,13 +67,14 @@ export function imageClassificationPipeline(
   batchSize = DEFAULT_BATCH_SIZE,
 ): ImageClassificationPipeline {
   checkBatchSize(batchSize);
+  checkProcessorFitsModel(processor, model.config, 'pipeline');
   async function classify(images: PipelineInput, options: ImageClassificationOptions = {}): Promise<ClassificationResult[] | ClassificationResult[][]> {
     const topK = checkTopK(options.topK ?? 5);
     const fn = options.functionToApply ?? defaultClassificationFunction(model.config);
     const list = inputList(images);
-    const results = await inBatches(list, processor, batchSize, options, async (pixelValues) => {
+    const results = await inBatches(list, processor, batchSize, options, async ({ pixelValues, names }) => {
       const { logits } = await model.forward({ pixelValues }); // [batch, numLabels]
-      return Array.from({ length: logits.shape[0] }, (_, n) => topKLabels(logits.select(n).data, model.config, topK, fn));
+      return Array.from({ length: logits.shape[0] }, (_, n) => topKLabels(logits.select(n).data, model.config, topK, fn, names[n]));
     });
     return Array.isArray(images) ? results : results[0];
   }

@@ -4,6 +4,8 @@ import { AutoModel } from '../auto/auto-model.js';
 import type { ImageFeatureModel } from '../models/model-interfaces.js';
 import { inBatches, inputList, type PipelineInput } from './batching.js';
 import { loadPipelineParts } from './load-parts.js';
+import { checkProcessorFitsModel } from './input-size-check.js';
+import { checkFinite } from './output-check.js';
 import { DEFAULT_BATCH_SIZE, checkBatchSize, type PipelineCallOptions, type PipelineOptions } from './pipeline-options.js';
 
 export interface ImageFeatureExtractionOptions extends PipelineCallOptions {
@@ -30,12 +32,17 @@ export function imageFeatureExtractionPipeline(
   batchSize = DEFAULT_BATCH_SIZE,
 ): ImageFeatureExtractionPipeline {
   checkBatchSize(batchSize);
+  checkProcessorFitsModel(processor, model.config, 'pipeline');
   async function extract(images: PipelineInput, options: ImageFeatureExtractionOptions = {}): Promise<Tensor | Tensor[]> {
     const pool = options.pool ?? true;
-    const results = await inBatches(inputList(images), processor, batchSize, options, async (pixelValues) => {
+    const results = await inBatches(inputList(images), processor, batchSize, options, async ({ pixelValues, names }) => {
       const { lastHiddenState, poolerOutput } = await model.forward({ pixelValues });
       const features = pool ? (poolerOutput ?? (await model.forwardHead(lastHiddenState, { preLogits: true }))) : lastHiddenState;
-      return Array.from({ length: features.shape[0] }, (_, n) => features.select(n)); // views into the batch output
+      return Array.from({ length: features.shape[0] }, (_, n) => {
+        const row = features.select(n); // a view into the batch output
+        checkFinite(row.data, 'features', names[n]);
+        return row;
+      });
     });
     return Array.isArray(images) ? results : results[0];
   }

@@ -86,11 +86,12 @@ describe('relatives config fields', () => {
     const dict = { model_type: 'beit', hidden_size: 48, num_attention_heads: 3, use_shared_relative_position_bias: true, future_field: [1] };
     const c = BeitConfig.fromDict(dict);
     expect(c.extra).toEqual({ future_field: [1] });
-    expect(BeitConfig.fromDict(c.toDict())).toEqual(c);
+    expect(BeitConfig.fromDict(c.toDict()).toDict()).toEqual(c.toDict());
     const mae = ViTMAEConfig.fromDict({ mask_ratio: 0.5, norm_pix_loss: true });
-    expect(ViTMAEConfig.fromDict(mae.toDict())).toEqual(mae);
+    expect(ViTMAEConfig.fromDict(mae.toDict()).toDict()).toEqual(mae.toDict());
     const reg = Dinov2WithRegistersConfig.fromDict({ num_register_tokens: 2 });
-    expect(Dinov2WithRegistersConfig.fromDict(reg.toDict())).toEqual(reg);
+    expect(Dinov2WithRegistersConfig.fromDict(reg.toDict()).toDict()).toEqual(reg.toDict());
+    expect(reg.toDict()).toMatchObject({ model_type: 'dinov2_with_registers', num_register_tokens: 2, patch_size: 16 });
   });
 
   it('refuses wrong model types and inconsistent sizes with errors naming the field', () => {
@@ -101,5 +102,11 @@ describe('relatives config fields', () => {
     expect(() => ViTMAEConfig.fromDict({ mask_ratio: 1.5 })).toThrow(/mask_ratio must be in \[0, 1\]/);
     expect(() => BeitConfig.fromDict({ use_relative_position_bias: 'yes' })).toThrow(/use_relative_position_bias must be true or false/);
     expect(() => Dinov2Config.fromDict({ patch_size: [14] })).toThrow(/patch_size must be a positive integer or \[height, width\]/);
+    // Hostile sizes are refused before anything is allocated from them.
+    expect(() => Dinov2Config.fromDict({ mlp_ratio: 1e9 })).toThrow(/mlp_ratio must be a number > 0 and <= 256/);
+    expect(() => Dinov2WithRegistersConfig.fromDict({ num_register_tokens: 1e6 })).toThrow(/num_register_tokens must be an integer in 0..1024/);
+    expect(() => DeiTConfig.fromDict({ image_size: 8, patch_size: 16 })).toThrow(/patch_size 16 is larger than image_size 8/);
+    expect(() => ViTMSNConfig.fromDict({ hidden_act: 'swishy' })).toThrow(/hidden_act "swishy" is not supported/);
+    expect(() => BeitConfig.fromDict({ layer_norm_eps: 0 })).toThrow(/layer_norm_eps must be a number > 0/);
   });
 });

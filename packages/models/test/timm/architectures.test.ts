@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@purevit/weights';
 import {
   ARCHITECTURE_TABLE,
   TimmWrapperConfig,
@@ -74,10 +75,16 @@ describe('resolveArchitecture', () => {
     expect(() => resolveArchitecture('vit_base_patch16_clip_224', { norm_eps: 1e-3 })).toThrow(/unknown argument "norm_eps"/);
   });
 
-  it('an unknown architecture is an error listing the supported ones', async () => {
+  it('an unknown architecture is an error listing the supported ones (both ends of the list, and how many more)', async () => {
     expect(() => resolveArchitecture('convnext_tiny')).toThrow(/unknown timm architecture "convnext_tiny"; supported: vit_tiny_patch16_224, .*resnet50d/);
     const config = TimmWrapperConfig.fromDict({ architecture: 'efficientnet_b0', num_classes: 10, pretrained_cfg: {} });
-    await expect(TimmWrapperModel.fromWeights(config, new Map())).rejects.toThrow(/unknown timm architecture "efficientnet_b0"; supported: .*deit3_base_patch16_224/);
+    const error = (await TimmWrapperModel.fromWeights(config, new Map()).then(() => undefined, (e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/unknown timm architecture "efficientnet_b0"; supported: vit_tiny_patch16_224, .* \((\d+) more\), .*resnet152d$/);
+    const more = Number(/\((\d+) more\)/.exec(error.message)![1]);
+    const shown = error.message.slice(error.message.indexOf('supported: ') + 11).split(', ').length - 1;
+    expect(shown + more).toBe(supportedArchitectures().length);
+    expect(error.message.length).toBeLessThan(300);
   });
 
   it('unknown or unsupported model arguments are errors naming them', () => {
@@ -91,7 +98,7 @@ describe('resolveArchitecture', () => {
     expect(() => vit({ norm_layer: 'rmsnorm' })).toThrow(/norm_layer "rmsnorm" is not supported/);
     expect(() => vit({ num_classes: 5 })).toThrow(/must not set num_classes/);
     expect(() => vit({ scale_attn_norm: true })).toThrow(/scale_attn_norm=true .* is not supported/);
-    expect(() => vit({ depth: 2.5 })).toThrow(/argument depth must be an integer >= 0, got 2.5/);
+    expect(() => vit({ depth: 2.5 })).toThrow(/argument depth must be an integer in 0\.\.1024, got 2.5/);
     expect(() => vit({ embed_dim: 100, num_heads: 3 })).toThrow(/embed_dim 100 is not divisible by num_heads 3/);
     expect(() => vit({ img_size: [32] })).toThrow(/img_size must be a positive integer or \[height, width\]/);
     expect(vit({ drop_path_rate: 0.1, weight_init: 'jax' })).toBeTruthy(); // training-only arguments have no effect

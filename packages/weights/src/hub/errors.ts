@@ -1,5 +1,7 @@
 /** Errors of hub access, named after huggingface_hub's (RepositoryNotFound, EntryNotFound, …). */
 
+import { boundedMessage } from '../limits/format-value.js';
+
 export type HubErrorCode =
   | 'offline' // offline mode and the file is not cached
   | 'entry_not_found'
@@ -22,7 +24,7 @@ export class HubError extends Error {
   readonly commit: string | undefined;
 
   constructor(code: HubErrorCode, message: string, options?: { status?: number; commit?: string; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(boundedMessage(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options?.status;
     this.commit = options?.commit;

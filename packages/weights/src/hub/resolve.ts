@@ -4,6 +4,9 @@
  * X-Error-Code. Uses only fetch, so it serves Node and browsers alike.
  */
 
+import { clip, formatValue } from '../limits/format-value.js';
+import { fetchLimited, ReadDeadline } from '../limits/limited-read.js';
+import { DEFAULT_READ_LIMITS, ReadLimitError, resolveLimits, type ReadLimits } from '../limits/read-limits.js';
 import { HubError } from './errors.js';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
@@ -30,6 +33,22 @@ export interface RequestOptions {
   token?: string;
   /** Names the file in error messages, e.g. "config.json of google/vit-base-patch16-224@main". */
   what: string;
+  /** Time limits of the request (default: DEFAULT_READ_LIMITS' 30 s idle, 5 min total). */
+  limits?: ReadLimits;
+}
+
+/** An absolute http(s) URL for a redirect's Location, or a HubError naming the bad one. */
+export function redirectTarget(location: string, base: string, what: string): string {
+  let target: URL | undefined;
+  try {
+    target = new URL(location, base);
+  } catch {
+    target = undefined;
+  }
+  if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:')) {
+    throw new HubError('http_error', `unusable redirect for ${what}: ${formatValue(location)}`);
+  }
+  return target.href;
 }
 
 export function hubHeaders(token: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
@@ -50,27 +69,35 @@ export function normalizeEtag(etag: string | null): string | undefined {
  */
 export async function fetchFileMetadata(url: string, options: RequestOptions): Promise<FileMetadata> {
   const doFetch = options.fetch ?? fetch;
-  let current = url;
-  for (let hops = 0; hops < 10; hops++) {
-    let response: Response;
-    try {
-      response = await doFetch(current, { method: 'HEAD', redirect: 'manual', headers: hubHeaders(options.token) });
-    } catch (e) {
-      throw new HubError('network', `cannot reach ${current} for ${options.what}: ${(e as Error).message}`, { cause: e });
-    }
-    if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get('Location');
-      if (location === null) throw new HubError('bad_metadata', `redirect without Location for ${options.what}`, { status: response.status });
-      if (!/^[a-z][a-z0-9+.-]*:/i.test(location) && !location.startsWith('//')) {
-        current = new URL(location, current).href;
-        continue;
+  const deadline = new ReadDeadline(resolveLimits(options.limits, DEFAULT_READ_LIMITS), options.what);
+  try {
+    let current = url;
+    for (let hops = 0; hops < 10; hops++) {
+      let response: Response;
+      try {
+        response = await fetchLimited(doFetch, current, { method: 'HEAD', redirect: 'manual', headers: hubHeaders(options.token) }, deadline);
+      } catch (e) {
+        if (e instanceof ReadLimitError) throw e;
+        throw new HubError('network', `cannot reach ${current} for ${options.what}: ${(e as Error).message}`, { cause: e });
       }
-      return metadataOf(response, location);
+      void response.body?.cancel().catch(() => undefined);
+      if (response.status >= 300 && response.status < 400) {
+        const location = response.headers.get('Location');
+        if (location === null) throw new HubError('bad_metadata', `redirect without Location for ${options.what}`, { status: response.status });
+        const target = redirectTarget(location, current, options.what);
+        if (!/^[a-z][a-z0-9+.-]*:/i.test(location) && !location.startsWith('//')) {
+          current = target;
+          continue;
+        }
+        return metadataOf(response, target);
+      }
+      if (!response.ok) throw errorFromResponse(response, options.what);
+      return metadataOf(response, current);
     }
-    if (!response.ok) throw errorFromResponse(response, options.what);
-    return metadataOf(response, current);
+    throw new HubError('http_error', `too many redirects for ${options.what}`);
+  } finally {
+    deadline.dispose();
   }
-  throw new HubError('http_error', `too many redirects for ${options.what}`);
 }
 
 function metadataOf(response: Response, location: string): FileMetadata {
@@ -92,7 +119,7 @@ export function errorFromResponse(response: Response, what: string): HubError {
   const serverMessage = response.headers.get('X-Error-Message');
   const status = response.status;
   const commit = response.headers.get('X-Repo-Commit') ?? undefined;
-  const suffix = serverMessage ? ` (${serverMessage})` : '';
+  const suffix = serverMessage ? ` (${clip(serverMessage, 100)})` : '';
   const tokenHint = 'if the repo is private or gated, set HF_TOKEN to a token that can read it';
   if (code === 'RevisionNotFound') return new HubError('revision_not_found', `revision not found for ${what}${suffix}`, { status });
   if (code === 'EntryNotFound') return new HubError('entry_not_found', `${what} does not exist${suffix}`, { status, commit });

@@ -3,8 +3,15 @@
  * validated before use, so nothing a caller or a server says can escape the cache or repo folder.
  */
 
+import { boundedMessage, formatValue } from '../limits/format-value.js';
+
 export class InvalidNameError extends Error {
   override readonly name = 'InvalidNameError';
+  readonly code = 'invalid_name' as const;
+
+  constructor(message: string) {
+    super(boundedMessage(message));
+  }
 }
 
 const REPO_PART = /^[\w.-]+$/;
@@ -13,7 +20,7 @@ const REPO_PART = /^[\w.-]+$/;
 export function validateRepoId(id: string): void {
   const parts = id.split('/');
   const bad = (why: string): never => {
-    throw new InvalidNameError(`invalid repo id ${JSON.stringify(id)}: ${why}`);
+    throw new InvalidNameError(`invalid repo id ${formatValue(id)}: ${why}`);
   };
   if (id.length === 0 || id.length > 96) bad('must have 1 to 96 characters');
   if (parts.length > 2) bad("at most one '/' (namespace/name)");
@@ -28,7 +35,7 @@ export function validateRepoId(id: string): void {
 /** A relative POSIX path with no empty, '.' or '..' segments, backslashes, colons or control characters. */
 export function validateRelativePath(path: string, what = 'file name'): void {
   const bad = (why: string): never => {
-    throw new InvalidNameError(`invalid ${what} ${JSON.stringify(path)}: ${why}`);
+    throw new InvalidNameError(`invalid ${what} ${formatValue(path)}: ${why}`);
   };
   if (path.length === 0 || path.length > 1024) bad('must have 1 to 1024 characters');
   // eslint-disable-next-line no-control-regex
@@ -55,5 +62,5 @@ export function isCommitHash(revision: string): boolean {
 
 /** Etags name blob files: only hex-like tokens are accepted from a server. */
 export function validateEtag(etag: string): void {
-  if (!/^[0-9A-Za-z_-]{1,128}$/.test(etag)) throw new InvalidNameError(`server sent an unusable etag ${JSON.stringify(etag)}`);
+  if (!/^[0-9A-Za-z_-]{1,128}$/.test(etag)) throw new InvalidNameError(`server sent an unusable etag ${formatValue(etag)}`);
 }

@@ -6,8 +6,10 @@
  *     blobs/<etag>                     file contents, named by etag (sha256 for LFS, git sha1 otherwise)
  *     snapshots/<commit>/<file>        relative symlink to ../../blobs/<etag>
  *     .no_exist/<commit>/<file>        empty marker: the file does not exist at that commit
+ *   <cache>/.locks/models--<org>--<name>/<etag>.lock   held while one process downloads that blob
  */
 
+import { formatValue } from '../limits/format-value.js';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -37,10 +39,13 @@ export function repoFolderName(repoId: string): string {
 /** The cache folder of one model repo; every path it hands out is checked to stay inside it. */
 export class RepoCache {
   readonly root: string;
+  /** huggingface_hub's lock folder of this repo. */
+  readonly locks: string;
 
   constructor(cacheDir: string, repoId: string) {
     validateRepoId(repoId);
     this.root = join(resolve(cacheDir), repoFolderName(repoId));
+    this.locks = join(resolve(cacheDir), '.locks', repoFolderName(repoId));
   }
 
   private inside(...parts: string[]): string {
@@ -57,6 +62,11 @@ export class RepoCache {
   blobPath(etag: string): string {
     validateEtag(etag);
     return this.inside('blobs', etag);
+  }
+
+  lockPath(etag: string): string {
+    validateEtag(etag);
+    return join(this.locks, `${etag}.lock`);
   }
 
   snapshotPath(commit: string, file: string): string {
@@ -128,7 +138,7 @@ export class RepoCache {
 }
 
 function checkCommit(commit: string): void {
-  if (!COMMIT_HASH.test(commit)) throw new Error(`invalid commit hash ${JSON.stringify(commit)}`);
+  if (!COMMIT_HASH.test(commit)) throw new Error(`invalid commit hash ${formatValue(commit)}`);
 }
 
 export async function isFile(path: string): Promise<boolean> {

@@ -5,17 +5,17 @@
  * come from the same snapshot.
  */
 
-import { readFile } from 'node:fs/promises';
 import { HubError } from '../hub/errors.js';
 import { DEFAULT_ENDPOINT, DEFAULT_REVISION, fetchFileMetadata, resolveUrl, type FileMetadata } from '../hub/resolve.js';
 import { COMMIT_HASH, isCommitHash, validateFilename, validateRevision } from '../hub/validate.js';
 import type { OpenRepoOptions } from '../platform.js';
 import type { ModelRepo } from '../repo.js';
 import type { ByteSource } from '../sources/byte-source.js';
+import { checkConfigSize, MAX_CONFIG_BYTES, parseConfigJson } from '../limits/config-bounds.js';
 import { fileSource } from './file-source.js';
 import { defaultCacheDir, envFlag, RepoCache } from './hub-cache.js';
 import { ensureBlob } from './hub-download.js';
-import { parseJson } from './local-repo.js';
+import { readConfigText } from './local-repo.js';
 
 export interface HubRepo extends ModelRepo {
   readonly revision: string;
@@ -62,7 +62,7 @@ export function hubRepo(repoId: string, options: OpenRepoOptions = {}): HubRepo 
   const metadata = async (file: string, known: string | undefined): Promise<(FileMetadata & { commit: string; etag: string; size: number }) | null> => {
     let meta: FileMetadata;
     try {
-      meta = await fetchFileMetadata(resolveUrl(endpoint, repoId, known ?? revision, file), { fetch: options.fetch, token, what: what(file) });
+      meta = await fetchFileMetadata(resolveUrl(endpoint, repoId, known ?? revision, file), { fetch: options.fetch, token, what: what(file), limits: options.limits });
     } catch (e) {
       if (e instanceof HubError && e.code === 'entry_not_found') {
         const c = e.commit !== undefined && COMMIT_HASH.test(e.commit) ? e.commit : known;
@@ -89,7 +89,8 @@ export function hubRepo(repoId: string, options: OpenRepoOptions = {}): HubRepo 
     if (!isCommitHash(revision)) await cache.writeRef(revision, c).catch(() => undefined);
   };
 
-  const resolve = async (file: string): Promise<string> => {
+  /** The file's path in the snapshot, downloading it first if needed; `maxBytes` refuses larger files before any download. */
+  const resolve = async (file: string, maxBytes = Infinity): Promise<string> => {
     const located = await locateCached(file);
     if (located.kind === 'file') return located.path;
     if (located.kind === 'absent') throw new HubError('entry_not_found', `${what(file)} does not exist (cached .no_exist marker)`);
@@ -97,9 +98,11 @@ export function hubRepo(repoId: string, options: OpenRepoOptions = {}): HubRepo 
     const meta = await metadata(file, located.commit);
     if (meta === null) throw new HubError('entry_not_found', `${what(file)} does not exist`);
     if (await cache.hasSnapshotFile(meta.commit, file)) return cache.snapshotPath(meta.commit, file);
+    checkConfigSize(meta.size, what(file), maxBytes);
     await ensureBlob({
       url: meta.location,
       path: cache.blobPath(meta.etag),
+      lockPath: cache.lockPath(meta.etag),
       etag: meta.etag,
       expectedSize: meta.size,
       token,
@@ -108,9 +111,11 @@ export function hubRepo(repoId: string, options: OpenRepoOptions = {}): HubRepo 
       what: what(file),
       fetch: options.fetch,
       onProgress: options.onProgress,
+      limits: options.limits,
     });
     return cache.link(meta.commit, file, meta.etag);
   };
+  const readText = async (file: string): Promise<string> => readConfigText(await resolve(file, MAX_CONFIG_BYTES), what(file));
 
   return {
     id: repoId,
@@ -131,8 +136,8 @@ export function hubRepo(repoId: string, options: OpenRepoOptions = {}): HubRepo 
       }
       return (await metadata(file, located.commit)) !== null;
     },
-    readText: async (file) => readFile(await resolve(file), 'utf8'),
-    readJson: async <T>(file: string) => parseJson<T>(await readFile(await resolve(file), 'utf8'), what(file)),
+    readText,
+    readJson: async <T>(file: string) => parseConfigJson(await readText(file), what(file)) as T,
     open: async (file): Promise<ByteSource> => fileSource(await resolve(file)),
   };
 }

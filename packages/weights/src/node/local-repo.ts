@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelRepo } from '../repo.js';
 import { validateFilename } from '../hub/validate.js';
+import { checkConfigSize, MAX_CONFIG_BYTES, parseConfigJson } from '../limits/config-bounds.js';
 import { fileSource } from './file-source.js';
 
 export function localRepo(dir: string, id = dir): ModelRepo {
@@ -11,6 +12,7 @@ export function localRepo(dir: string, id = dir): ModelRepo {
     validateFilename(file);
     return join(dir, ...file.split('/'));
   };
+  const readText = async (file: string): Promise<string> => readConfigText(path(file), `${id}/${file}`);
   return {
     id,
     async exists(file) {
@@ -21,16 +23,16 @@ export function localRepo(dir: string, id = dir): ModelRepo {
         throw e;
       }
     },
-    readText: async (file) => readFile(path(file), 'utf8'),
-    readJson: async <T>(file: string) => parseJson<T>(await readFile(path(file), 'utf8'), `${id}/${file}`),
+    readText,
+    readJson: async <T>(file: string) => parseConfigJson(await readText(file), `${id}/${file}`) as T,
     open: async (file) => fileSource(path(file)),
   };
 }
 
-export function parseJson<T>(text: string, where: string): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch (e) {
-    throw new Error(`${where} is not valid JSON: ${(e as Error).message}`, { cause: e });
-  }
+/** A config-sized text file: over MAX_CONFIG_BYTES it is refused from its size, unread. */
+export async function readConfigText(path: string, what: string, maxBytes = MAX_CONFIG_BYTES): Promise<string> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new Error(`${what} is not a regular file`);
+  checkConfigSize(info.size, what, maxBytes);
+  return readFile(path, 'utf8');
 }

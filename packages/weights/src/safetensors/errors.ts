@@ -3,6 +3,8 @@
  * programs, the offending tensor's name where there is one, and a message that says what is wrong.
  */
 
+import { boundedMessage, formatValue } from '../limits/format-value.js';
+
 export type SafetensorsErrorCode =
   | 'file_too_small' // fewer than 8 bytes: no header length
   | 'header_too_large' // header length above the cap or beyond the end of the file
@@ -26,7 +28,7 @@ export class SafetensorsError extends Error {
   readonly tensor: string | undefined;
 
   constructor(code: SafetensorsErrorCode, message: string, tensor?: string, options?: { cause?: unknown }) {
-    super(tensor === undefined ? message : `${message} (tensor ${JSON.stringify(tensor)})`, options);
+    super(boundedMessage(tensor === undefined ? message : `${message} (tensor ${formatValue(tensor)})`), options);
     this.code = code;
     this.tensor = tensor;
   }

@@ -7,6 +7,7 @@
  * optional "__metadata__" string → string map. Tensors tile the data section exactly.
  */
 
+import { formatValue } from '../limits/format-value.js';
 import { dtypeSize, DTYPES, isDType, type DType } from './dtypes.js';
 import { SafetensorsError } from './errors.js';
 import { JsonSyntaxError, parseJsonStrict, type JsonObject, type JsonValue } from './json.js';
@@ -69,7 +70,7 @@ function parseMetadata(entry: JsonValue): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of entry) {
     if (typeof v !== 'string') {
-      throw new SafetensorsError('invalid_metadata', `__metadata__ value for ${JSON.stringify(k)} is not a string`);
+      throw new SafetensorsError('invalid_metadata', `__metadata__ value for ${formatValue(k)} is not a string`);
     }
     // defineProperty: a "__proto__" key must stay a plain entry.
     Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
@@ -86,13 +87,13 @@ function parseEntry(name: string, entry: JsonValue, dataSize: number): TensorInf
   if (shape === undefined) throw new SafetensorsError('invalid_entry', 'tensor entry has no "shape"', name);
   if (offsets === undefined) throw new SafetensorsError('invalid_entry', 'tensor entry has no "data_offsets"', name);
   if (!isDType(dtype)) {
-    throw new SafetensorsError('unknown_dtype', `unsupported dtype ${JSON.stringify(dtype)} (supported: ${DTYPES.join(', ')})`, name);
+    throw new SafetensorsError('unknown_dtype', `unsupported dtype ${formatValue(dtype)} (supported: ${DTYPES.join(', ')})`, name);
   }
   if (!Array.isArray(shape) || !shape.every(isIndex)) {
-    throw new SafetensorsError('invalid_entry', `shape ${JSON.stringify(shape)} is not a list of non-negative integers`, name);
+    throw new SafetensorsError('invalid_entry', `shape ${formatValue(shape)} is not a list of non-negative integers`, name);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
-    throw new SafetensorsError('invalid_entry', `data_offsets ${JSON.stringify(offsets)} is not [begin, end] with begin <= end`, name);
+    throw new SafetensorsError('invalid_entry', `data_offsets ${formatValue(offsets)} is not [begin, end] with begin <= end`, name);
   }
   const dims = shape as number[];
   const [begin, end] = offsets as [number, number];

@@ -4,6 +4,8 @@
  * bounds nesting so that hostile input cannot exhaust the stack.
  */
 
+import { formatValue } from '../limits/format-value.js';
+
 /** Objects are Maps: they keep the text's key order (a plain object would move integer-like keys first). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export type JsonObject = Map<string, JsonValue>;
@@ -71,7 +73,7 @@ export function parseJsonStrict(text: string): JsonValue {
         skipSpace();
         if (text[pos] !== '"') fail('expected a string key');
         const key = parseString();
-        if (obj.has(key)) throw new JsonSyntaxError(`duplicate key ${JSON.stringify(key)}`, key);
+        if (obj.has(key)) throw new JsonSyntaxError(`duplicate key ${formatValue(key)}`, key);
         skipSpace();
         if (text[pos] !== ':') fail("expected ':'");
         pos++;

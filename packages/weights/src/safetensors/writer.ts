@@ -4,6 +4,7 @@
  * section holds them back to back in that order.
  */
 
+import { formatValue } from '../limits/format-value.js';
 import { dtypeSize, isDType, type DType, type TensorTypedArray } from './dtypes.js';
 import { SafetensorsError } from './errors.js';
 
@@ -59,7 +60,7 @@ export function planSafetensors(tensors: TensorInputs, metadata?: Readonly<Recor
   const header: string[] = [];
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== 'string') throw new SafetensorsError('invalid_metadata', `metadata value for ${JSON.stringify(k)} is not a string`);
+      if (typeof v !== 'string') throw new SafetensorsError('invalid_metadata', `metadata value for ${formatValue(k)} is not a string`);
     }
     header.push(`"__metadata__":${JSON.stringify({ ...metadata })}`);
   }
@@ -71,7 +72,7 @@ export function planSafetensors(tensors: TensorInputs, metadata?: Readonly<Recor
     if (seen.has(name)) throw new SafetensorsError('duplicate_tensor', 'tensor name given twice', name);
     seen.add(name);
     const { dtype, shape, data } = input;
-    if (!isDType(dtype)) throw new SafetensorsError('unknown_dtype', `unsupported dtype ${JSON.stringify(dtype)}`, name);
+    if (!isDType(dtype)) throw new SafetensorsError('unknown_dtype', `unsupported dtype ${formatValue(dtype)}`, name);
     if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new SafetensorsError('invalid_tensor', `shape [${shape.join(',')}] is not a list of non-negative integers`, name);
     }

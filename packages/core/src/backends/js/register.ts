@@ -11,6 +11,7 @@ import { attentionEagerKernel, attentionFusedKernel } from './kernels/attention.
 import { conv2dKernel } from './kernels/conv2d.js';
 import { binaryBroadcastKernel, copyRowsKernel, embedTokensKernel, gatherRowsKernel, transposeKernel } from './kernels/data-movement.js';
 import { depthwiseConv2dKernel } from './kernels/depthwise-conv2d.js';
+import { groupNormKernel } from './kernels/group-norm.js';
 import { interpolateKernel } from './kernels/interpolate.js';
 import { layerNormKernel } from './kernels/layer-norm.js';
 import { linearKernel } from './kernels/linear.js';
@@ -28,6 +29,7 @@ export const JS_KERNELS: JsKernels = {
   conv2d: conv2dKernel,
   depthwiseConv2d: depthwiseConv2dKernel,
   layerNorm: layerNormKernel,
+  groupNorm: groupNormKernel,
   softmax: softmaxKernel,
   activation: activationKernel,
   attentionFused: attentionFusedKernel,

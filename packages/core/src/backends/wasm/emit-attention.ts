@@ -8,13 +8,14 @@
  * attention_fused (flash-attention order: query tiles × key blocks, online softmax)
  *   for each tile of qb queries:  O = 0, m = -Infinity, l = 0
  *     for each key block:  S = q_tile · K_blockᵀ   (gemm)          S: [qb, kb], in L1/L2 with O [qb, d]
+ *                          S += bias block, S += attnMask block  (the GEMM's epilogue as a residual add)
  *                          online_softmax(S, m, l, O)           exp in place, rescale O when the max moved
  *                          O += S · V_block   (gemm, accumulate)
  *     out_tile = O / l
  *   Memory per lane is linear in the sequence: packed K and V of one head, S and O of one query tile.
  *
  * attention_eager (the probabilities materialised, as transformers' eager path)
- *   S = q_h · K_hᵀ [nq, nk] (gemm); softmax over each row; S ·= mask[h] (if a mask); copy S to
+ *   S = q_h · K_hᵀ [nq, nk] (gemm); S += bias, S += attnMask; softmax over each row; S ·= mask[h] (if a mask); copy S to
  *   probs[u] (if asked); out_h = S · V_h (gemm).
  */
 
@@ -31,8 +32,13 @@ export const AttentionField = {
   probs: 24,
   /** Eager: the head mask [heads], or 0. */
   mask: 25,
+  /** The additive score bias [heads, nq, nk], or 0. */
+  bias: 26,
+  /** The additive mask [windows, nq, nk], or 0; batch b adds mask b mod windows. */
+  attnMask: 27,
+  windows: 28,
 } as const;
-export const ATTENTION_FIELDS = 26;
+export const ATTENTION_FIELDS = 29;
 
 /** Stores `value` (an f32 pushed by `push`) into `count` floats from `ptr`. */
 function emitFill(f: FunctionBuilder, ptr: Local, count: Local, i: Local, push: () => void): void {
@@ -161,7 +167,25 @@ function emitNormalize(f: FunctionBuilder, dst: Local, ldo: Local, o: Local, l: 
   });
 }
 
-export function emitAttention(mod: ModuleBuilder, t: GemmTiling, gemm: FunctionBuilder, onlineSoftmax: FunctionBuilder, softmax: FunctionBuilder): void {
+/**
+ * S[rows, cols] (row stride cols) += terms(index, row0.., col0..) for the bias (index h) and the mask (index
+ * b mod windows), each [·, nq, nk]: the exported epilogue with the block as its residual.
+ */
+function emitScoreTerms(f: FunctionBuilder, mod: ModuleBuilder, epilogue: FunctionBuilder, dr: Driver, s: Local, rows: () => void, cols: () => void, row0: () => void, col0: () => void): void {
+  const { field, b, h } = dr;
+  const add = (terms: Local, index: () => void): void => {
+    f.get(terms).if(() => {
+      f.get(s); cols(); rows(); cols(); f.i32Const(0);
+      // terms + ((index·nq + row0)·nk + col0)·4
+      f.get(terms); index(); f.get(field.nq).i32Mul(); row0(); f.i32Add().get(field.nk).i32Mul(); col0(); f.i32Add().i32Const(2).i32Shl().i32Add();
+      f.get(field.nk).i32Const(0).call(epilogue, mod);
+    });
+  };
+  add(field.bias, () => f.get(h));
+  add(field.attnMask, () => f.get(b).get(field.windows).i32RemU());
+}
+
+export function emitAttention(mod: ModuleBuilder, t: GemmTiling, gemm: FunctionBuilder, epilogue: FunctionBuilder, onlineSoftmax: FunctionBuilder, softmax: FunctionBuilder): void {
   const NR = t.nr;
 
   emitDriver(mod, 'attention_fused', NR, (dr) => {
@@ -186,6 +210,7 @@ export function emitAttention(mod: ModuleBuilder, t: GemmTiling, gemm: FunctionB
         callGemm(f, mod, gemm, NR,
           () => f.get(qp), () => f.get(ldq), () => f.get(kPack).get(blk).get(kBlockBytes).i32Mul().i32Add(), () => f.get(d),
           () => f.get(s), () => f.get(cols), () => f.get(rows), () => f.get(cols), false, scratch);
+        emitScoreTerms(f, mod, epilogue, dr, s, () => f.get(rows), () => f.get(cols), () => f.get(q0), () => f.get(blk).get(kb).i32Mul());
         f.get(s).get(rows).get(cols).get(m).get(l).get(o).get(d).get(d).call(onlineSoftmax, mod);
         // O += S · V_block
         callGemm(f, mod, gemm, NR,
@@ -205,6 +230,7 @@ export function emitAttention(mod: ModuleBuilder, t: GemmTiling, gemm: FunctionB
     callGemm(f, mod, gemm, NR,
       () => f.get(qh), () => f.get(ldq), () => f.get(kPack), () => f.get(d),
       () => f.get(s), () => f.get(nk), () => f.get(nq), () => f.get(nk), false, scratch);
+    emitScoreTerms(f, mod, epilogue, dr, s, () => f.get(nq), () => f.get(nk), () => f.i32Const(0), () => f.i32Const(0));
     f.get(s).get(nq).get(nk).get(s).call(softmax, mod);
     f.get(nq).get(nk).i32Mul().set(count);
     // S ·= mask[h]

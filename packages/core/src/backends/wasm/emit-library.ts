@@ -51,7 +51,7 @@ export class EmitLibrary {
   /** `attention_fused` and `attention_eager` (emit-attention.ts). */
   attention(): void {
     this.once('attention', () => {
-      emitAttention(this.mod, this.tiling, this.gemm(), this.onlineSoftmax(), this.softmax());
+      emitAttention(this.mod, this.tiling, this.gemm(), this.epilogue(), this.onlineSoftmax(), this.softmax());
       return null;
     });
   }

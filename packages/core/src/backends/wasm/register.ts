@@ -10,6 +10,7 @@ import { JS_KERNELS } from '../js/register.js';
 import { attentionEagerKernel, attentionFusedKernel } from './kernels/attention.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { depthwiseConv2dKernel } from './kernels/depthwise-conv2d.js';
+import { groupNormKernel } from './kernels/group-norm.js';
 import { onHost } from './kernels/host.js';
 import { linearKernel } from './kernels/linear.js';
 import { activationKernel, layerNormKernel, softmaxKernel } from './kernels/rows.js';
@@ -23,6 +24,7 @@ export const WASM_KERNELS: WasmKernels = {
   conv2d: conv2dKernel,
   depthwiseConv2d: depthwiseConv2dKernel,
   layerNorm: layerNormKernel,
+  groupNorm: groupNormKernel,
   softmax: softmaxKernel,
   activation: activationKernel,
   attentionFused: attentionFusedKernel,

@@ -27,10 +27,16 @@ function clamp(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-/** ycc_rgb_convert into interleaved RGB. */
-export function yccToRgb(y: Uint8Array, cb: Uint8Array, cr: Uint8Array, out: Uint8Array): void {
+/**
+ * Converts `width` samples of each component row to RGB pixels written at `out[offset]`, `step`
+ * bytes apart (3 for a plain row; another step writes an EXIF-transposed row in place).
+ */
+export type RowConverter = (rows: readonly Uint8Array[], width: number, out: Uint8Array, offset: number, step: number) => void;
+
+/** ycc_rgb_convert. */
+export const yccRowToRgb: RowConverter = ([y, cb, cr], width, out, offset, step) => {
   const { crR, cbB, crG, cbG } = TABLES;
-  for (let i = 0, o = 0; i < y.length; i++, o += 3) {
+  for (let i = 0, o = offset; i < width; i++, o += step) {
     const Y = y[i];
     const Cb = cb[i];
     const Cr = cr[i];
@@ -38,18 +44,23 @@ export function yccToRgb(y: Uint8Array, cb: Uint8Array, cr: Uint8Array, out: Uin
     out[o + 1] = clamp(Y + ((cbG[Cb] + crG[Cr]) >> SCALEBITS));
     out[o + 2] = clamp(Y + cbB[Cb]);
   }
-}
+};
 
-export function rgbPlanesToRgb(r: Uint8Array, g: Uint8Array, b: Uint8Array, out: Uint8Array): void {
-  for (let i = 0, o = 0; i < r.length; i++, o += 3) {
+export const rgbRowToRgb: RowConverter = ([r, g, b], width, out, offset, step) => {
+  for (let i = 0, o = offset; i < width; i++, o += step) {
     out[o] = r[i];
     out[o + 1] = g[i];
     out[o + 2] = b[i];
   }
-}
+};
 
-export function grayToRgb(y: Uint8Array, out: Uint8Array): void {
-  for (let i = 0, o = 0; i < y.length; i++, o += 3) out[o] = out[o + 1] = out[o + 2] = y[i];
+export const grayRowToRgb: RowConverter = ([y], width, out, offset, step) => {
+  for (let i = 0, o = offset; i < width; i++, o += step) out[o] = out[o + 1] = out[o + 2] = y[i];
+};
+
+/** Whole planes into interleaved RGB (ycc_rgb_convert over every sample). */
+export function yccToRgb(y: Uint8Array, cb: Uint8Array, cr: Uint8Array, out: Uint8Array): void {
+  yccRowToRgb([y, cb, cr], y.length, out, 0, 3);
 }
 
 /** Pillow's MULDIV255: a * b / 255 rounded, in integers. */
@@ -62,9 +73,13 @@ function mulDiv255(a: number, b: number): number {
  * libjpeg CMYK output (YCCK converted first: ycck_cmyk_convert), read by Pillow as "CMYK;I"
  * (inverted, Adobe's convention), then Pillow 9.4's cmyk2rgb.
  */
-export function cmykToRgb(c0: Uint8Array, c1: Uint8Array, c2: Uint8Array, k: Uint8Array, ycck: boolean, out: Uint8Array): void {
+export function cmykRowToRgb(ycck: boolean): RowConverter {
+  return ([c0, c1, c2, k], width, out, offset, step) => cmykToRgb(c0, c1, c2, k, ycck, width, out, offset, step);
+}
+
+function cmykToRgb(c0: Uint8Array, c1: Uint8Array, c2: Uint8Array, k: Uint8Array, ycck: boolean, width: number, out: Uint8Array, offset: number, step: number): void {
   const { crR, cbB, crG, cbG } = TABLES;
-  for (let i = 0, o = 0; i < c0.length; i++, o += 3) {
+  for (let i = 0, o = offset; i < width; i++, o += step) {
     let c = c0[i];
     let m = c1[i];
     let y = c2[i];

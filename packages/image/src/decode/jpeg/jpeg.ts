@@ -9,13 +9,13 @@ import { ImageError } from '../../errors.js';
 import type { RgbImage } from '../../rgb-image.js';
 import { exifOrientation } from '../exif.js';
 import type { DecodeOptions } from '../limits.js';
-import { applyOrientation } from '../orientation.js';
-import { cmykToRgb, grayToRgb, rgbPlanesToRgb, yccToRgb } from './color.js';
-import type { Component, Frame } from './frame.js';
-import { idctIslow } from './idct-islow.js';
+import { orientedLayout } from '../orientation.js';
+import { cmykRowToRgb, grayRowToRgb, rgbRowToRgb, yccRowToRgb, type RowConverter } from './color.js';
+import { componentRows } from './component-rows.js';
+import type { Frame } from './frame.js';
 import { decodeScan, findMarker } from './scan.js';
 import { corrupt, parseDht, parseDqt, parseSof, parseSos, readAppMarker, truncated, type DecodeState, type Markers } from './segments.js';
-import { upsample } from './upsample.js';
+import { upsampler } from './upsample.js';
 
 export type JpegColorSpace = 'grayscale' | 'ycbcr' | 'rgb' | 'cmyk' | 'ycck';
 
@@ -43,20 +43,6 @@ function colorSpace(frame: { components: readonly { id: number }[] }, m: Markers
   return 'cmyk';
 }
 
-/** IDCT of a component's real blocks into a sample plane. */
-function componentPlane(c: Component): { data: Uint8Array; width: number; height: number; stride: number } {
-  const stride = c.widthInBlocks * 8;
-  const data = new Uint8Array(stride * c.heightInBlocks * 8); // [heightInBlocks*8, widthInBlocks*8]
-  // A component no scan ever covered has no table: libjpeg's zeroed multipliers give flat 128.
-  const quant = c.quant ?? new Int32Array(64);
-  for (let by = 0; by < c.heightInBlocks; by++) {
-    for (let bx = 0; bx < c.widthInBlocks; bx++) {
-      idctIslow(c.coefficients, (by * c.blocksPerLine + bx) * 64, quant, data, by * 8 * stride + bx * 8, stride);
-    }
-  }
-  return { data, width: c.downsampledWidth, height: c.downsampledHeight, stride };
-}
-
 function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): { st: DecodeState; complete: boolean } {
   if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) throw new ImageError('unknown_format', 'not a JPEG file');
   const st: DecodeState = { frame: undefined, quant: [], dc: [], ac: [], restartInterval: 0, scans: 0, markers: { jfif: false, adobeTransform: undefined, exif: undefined } };
@@ -74,7 +60,12 @@ function walk(bytes: Uint8Array, options: DecodeOptions, headerOnly: boolean): {
     }
     const marker = bytes[m];
     p = m + 1;
-    if (marker === 0xd9) return { st, complete: true }; // EOI
+    if (marker === 0xd9) {
+      // EOI: an image needs a frame and at least one scan before it (libjpeg: JERR_NO_IMAGE).
+      if (!st.frame) throw truncated('no frame header before the end-of-image marker');
+      if (st.scans === 0 && !headerOnly) throw truncated('no scan data before the end-of-image marker');
+      return { st, complete: true };
+    }
     if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) continue; // SOI / RSTn / TEM: no payload
     if (marker < 0xc0 || marker === 0xc8 || (marker >= 0xf0 && marker <= 0xfd)) {
       // libjpeg's read_markers knows no other markers (JERR_UNKNOWN_MARKER); PIL: "no marker found".
@@ -141,17 +132,31 @@ export function decodeJpegCoefficients(bytes: Uint8Array, options: DecodeOptions
   return { frame: st.frame!, header: header(st) };
 }
 
+/**
+ * Decodes to RGB row by row after entropy decoding: each output row is upsampled from at most two
+ * rows of each component (IDCT'd one block row at a time) and colour-converted straight into its
+ * place in the EXIF-oriented output. Peak memory is the coefficients (which a progressive JPEG needs
+ * whole, as libjpeg's coefficient buffer) and the output image, with no full-size sample planes.
+ */
 export function decodeJpeg(bytes: Uint8Array, options: DecodeOptions = {}): RgbImage & { header: JpegHeader } {
   const { frame, header: info } = decodeJpegCoefficients(bytes, options);
   const { width, height, maxH, maxV } = frame;
-  const planes = frame.components.map((c) => upsample(componentPlane(c), c.h, c.v, maxH, maxV, width, height));
-  const out = new Uint8Array(width * height * 3); // [height, width, 3]
-  switch (info.colorSpace) {
-    case 'grayscale': grayToRgb(planes[0], out); break;
-    case 'ycbcr': yccToRgb(planes[0], planes[1], planes[2], out); break;
-    case 'rgb': rgbPlanesToRgb(planes[0], planes[1], planes[2], out); break;
-    default: cmykToRgb(planes[0], planes[1], planes[2], planes[3], info.colorSpace === 'ycck', out);
+  const upsamplers = frame.components.map((c) => upsampler(componentRows(c), c.downsampledWidth, c.h, c.v, maxH, maxV, width));
+  const lines = frame.components.map(() => new Uint8Array(width)); // each [width]
+  const convert = CONVERTERS[info.colorSpace];
+  const layout = orientedLayout(width, height, info.orientation);
+  const out = new Uint8Array(width * height * 3); // [layout.height, layout.width, 3]
+  for (let y = 0; y < height; y++) {
+    for (let c = 0; c < upsamplers.length; c++) upsamplers[c](y, lines[c]);
+    convert(lines, width, out, layout.rowStart(y), layout.step);
   }
-  const image = applyOrientation({ data: out, width, height }, info.orientation);
-  return { ...image, header: info };
+  return { data: out, width: layout.width, height: layout.height, header: info };
 }
+
+const CONVERTERS: Record<JpegColorSpace, RowConverter> = {
+  grayscale: grayRowToRgb,
+  ycbcr: yccRowToRgb,
+  rgb: rgbRowToRgb,
+  cmyk: cmykRowToRgb(false),
+  ycck: cmykRowToRgb(true),
+};

@@ -8,60 +8,57 @@
 
 import { ImageError } from '../../errors.js';
 
-/** A component's samples: `width` x `height` real samples in rows `stride` bytes apart. */
-export interface Plane {
-  readonly data: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-  readonly stride: number;
-}
+/** Row `r` of a component's samples (clamped to its real rows): the buffer and the offset of its first sample. */
+export type RowSource = (r: number) => { readonly data: Uint8Array; readonly offset: number };
+
+/** Writes output row `y` (outWidth samples at full resolution) into `out`. */
+export type RowUpsampler = (y: number, out: Uint8Array) => void;
 
 /**
- * Upsamples `plane` (sampling factors h, v) to the full-resolution grid (maxH, maxV), writing
- * `outWidth` x `outHeight` samples row-major into a new array.
+ * The upsampler of a component with `width` real samples per row and sampling factors (h, v) in a
+ * frame of (maxH, maxV): row by row, reading at most the two component rows each output row needs.
  */
-export function upsample(plane: Plane, h: number, v: number, maxH: number, maxV: number, outWidth: number, outHeight: number): Uint8Array {
-  const out = new Uint8Array(outWidth * outHeight); // [outHeight, outWidth]
-  const { data, width, height, stride } = plane;
-  const row = (y: number): number => (y < 0 ? 0 : y >= height ? height - 1 : y) * stride;
-
+export function upsampler(src: RowSource, width: number, h: number, v: number, maxH: number, maxV: number, outWidth: number): RowUpsampler {
   if (h === maxH && v === maxV) {
-    for (let y = 0; y < outHeight; y++) out.set(data.subarray(y * stride, y * stride + outWidth), y * outWidth);
-    return out;
+    return (y, out) => {
+      const { data, offset } = src(y);
+      out.set(data.subarray(offset, offset + outWidth));
+    };
   }
   if (h * 2 === maxH && v === maxV && width > 2) {
-    for (let y = 0; y < outHeight; y++) h2v1Row(data, row(y), width, out, y * outWidth, outWidth);
-    return out;
+    return (y, out) => {
+      const { data, offset } = src(y);
+      h2v1Row(data, offset, width, out, 0, outWidth);
+    };
   }
   if (h === maxH && v * 2 === maxV) {
-    for (let y = 0; y < outHeight; y++) {
-      const near = row(y >> 1);
-      const far = row((y & 1) === 0 ? (y >> 1) - 1 : (y >> 1) + 1);
+    return (y, out) => {
+      const near = src(y >> 1);
+      const far = src((y & 1) === 0 ? (y >> 1) - 1 : (y >> 1) + 1);
       const bias = (y & 1) === 0 ? 1 : 2;
-      const o = y * outWidth;
-      for (let x = 0; x < outWidth; x++) out[o + x] = (data[near + x] * 3 + data[far + x] + bias) >> 2;
-    }
-    return out;
+      const nd = near.data;
+      const fd = far.data;
+      for (let x = 0, n = near.offset, f = far.offset; x < outWidth; x++) out[x] = (nd[n + x] * 3 + fd[f + x] + bias) >> 2;
+    };
   }
   if (h * 2 === maxH && v * 2 === maxV && width > 2) {
     const sums = new Int32Array(width);
-    for (let y = 0; y < outHeight; y++) {
-      const near = row(y >> 1);
-      const far = row((y & 1) === 0 ? (y >> 1) - 1 : (y >> 1) + 1);
-      for (let x = 0; x < width; x++) sums[x] = data[near + x] * 3 + data[far + x];
-      h2v2Row(sums, width, out, y * outWidth, outWidth);
-    }
-    return out;
+    return (y, out) => {
+      const near = src(y >> 1);
+      const far = src((y & 1) === 0 ? (y >> 1) - 1 : (y >> 1) + 1);
+      const nd = near.data;
+      const fd = far.data;
+      for (let x = 0, n = near.offset, f = far.offset; x < width; x++) sums[x] = nd[n + x] * 3 + fd[f + x];
+      h2v2Row(sums, width, out, 0, outWidth);
+    };
   }
   if (maxH % h === 0 && maxV % v === 0) {
     const fx = maxH / h;
     const fy = maxV / v;
-    for (let y = 0; y < outHeight; y++) {
-      const src = row(Math.floor(y / fy));
-      const o = y * outWidth;
-      for (let x = 0; x < outWidth; x++) out[o + x] = data[src + Math.floor(x / fx)];
-    }
-    return out;
+    return (y, out) => {
+      const { data, offset } = src(Math.floor(y / fy));
+      for (let x = 0; x < outWidth; x++) out[x] = data[offset + Math.floor(x / fx)];
+    };
   }
   throw new ImageError('unsupported', `JPEG: fractional sampling factors (${h}x${v} of ${maxH}x${maxV}) are not supported`);
 }

@@ -6,12 +6,12 @@
 import { ImageError } from '../../errors.js';
 import type { RgbImage } from '../../rgb-image.js';
 import { checkPixelLimit, type DecodeOptions } from '../limits.js';
-import { applyOrientation } from '../orientation.js';
+import { orientedLayout } from '../orientation.js';
 import { readChunks } from './chunks.js';
 import { parseHeader, type PngHeader } from './header.js';
-import { inflateZlib } from './inflate.js';
+import { Inflater } from './inflate.js';
 import { pngOrientation } from './metadata.js';
-import { filteredSize, passes, unfilterPass } from './scanlines.js';
+import { filteredSize, filterUnit, passes, rowBytes, unfilterRow } from './scanlines.js';
 import { pilPalette, rowWriter } from './to-rgb.js';
 
 export interface PngInfo {
@@ -26,6 +26,12 @@ export function readPngInfo(bytes: Uint8Array): PngInfo {
   return { header: parseHeader(chunks.ihdr), orientation: pngOrientation(chunks.ancillary) };
 }
 
+/**
+ * Decodes scanline by scanline: the inflater yields one filtered row at a time into two row buffers
+ * (this one and the previous), and each reconstructed row is converted to RGB straight into its
+ * place in the EXIF-oriented output. Peak memory is the output image, the compressed data and two
+ * rows, whatever the bit depth and channel count.
+ */
 export function decodePng(bytes: Uint8Array, options: DecodeOptions = {}): RgbImage & PngInfo {
   const chunks = readChunks(bytes);
   const header = parseHeader(chunks.ihdr);
@@ -35,22 +41,27 @@ export function decodePng(bytes: Uint8Array, options: DecodeOptions = {}): RgbIm
   const plte = chunks.ancillary.find((c) => c.type === 'PLTE' && c.beforeData)?.data;
   if (header.colorType === 3 && !plte) throw new ImageError('corrupt', 'PNG: palette image without a PLTE chunk');
   const write = rowWriter(header, pilPalette(plte));
-
-  const expected = filteredSize(header);
-  const { data } = inflateZlib(chunks.idat, expected, true);
-  if (data.length < expected) {
-    throw new ImageError('truncated', `PNG: image data is truncated (${data.length} of ${expected} bytes after inflating)`);
-  }
-
-  const out = new Uint8Array(width * height * 3); // [height, width, 3]
-  let offset = 0;
-  for (const pass of passes(header)) {
-    offset = unfilterPass(data, offset, header, pass, (row, y) => {
-      const outY = pass.y0 + y * pass.dy;
-      write(row, pass.width, out, (outY * width + pass.x0) * 3, pass.dx * 3);
-    });
-  }
   const orientation = pngOrientation(chunks.ancillary);
-  const image = applyOrientation({ data: out, width, height }, orientation);
-  return { ...image, header, orientation };
+  const layout = orientedLayout(width, height, orientation);
+
+  const inflater = new Inflater(chunks.idat);
+  const out = new Uint8Array(width * height * 3); // [layout.height, layout.width, 3]
+  const bpp = filterUnit(header);
+  for (const pass of passes(header)) {
+    const length = 1 + rowBytes(header, pass.width);
+    let row = new Uint8Array(length); // [filter, stride]
+    let prev = new Uint8Array(length); // the pass's previous row; zeros before its first
+    const step = pass.dx * layout.step;
+    for (let y = 0; y < pass.height; y++) {
+      if (inflater.read(row, 0, length) < length) {
+        throw new ImageError('truncated', `PNG: image data is truncated (${inflater.produced} of ${filteredSize(header)} bytes after inflating)`);
+      }
+      unfilterRow(row, prev, bpp, y);
+      const outY = pass.y0 + y * pass.dy;
+      write(row.subarray(1), pass.width, out, layout.rowStart(outY) + pass.x0 * layout.step, step);
+      [row, prev] = [prev, row];
+    }
+  }
+  inflater.finish();
+  return { data: out, width: layout.width, height: layout.height, header, orientation };
 }

@@ -56,52 +56,41 @@ export function filteredSize(header: PngHeader): number {
 }
 
 /**
- * Unfilters the rows of one pass in place in `data` starting at `offset`; calls `emit(row, y)` with
- * each reconstructed row (a view, valid until the next call). Returns the offset after the pass.
+ * Undoes the filter of one scanline in place: `row` is [filter type, stride bytes], `prev` the
+ * previous reconstructed scanline of the pass in the same form (all zeros before the first row, which
+ * is what the PNG spec makes "no previous row"). `y` names the row in errors.
  */
-export function unfilterPass(
-  data: Uint8Array,
-  offset: number,
-  header: PngHeader,
-  pass: Pass,
-  emit: (row: Uint8Array, passRow: number) => void,
-): number {
-  const stride = rowBytes(header, pass.width);
-  const bpp = Math.max(1, bitsPerPixel(header) >> 3);
-  let prev: Uint8Array | undefined;
-  for (let y = 0; y < pass.height; y++) {
-    const filter = data[offset];
-    const row = data.subarray(offset + 1, offset + 1 + stride);
-    switch (filter) {
-      case 0:
-        break;
-      case 1:
-        for (let i = bpp; i < stride; i++) row[i] = (row[i] + row[i - bpp]) & 255;
-        break;
-      case 2:
-        if (prev) for (let i = 0; i < stride; i++) row[i] = (row[i] + prev[i]) & 255;
-        break;
-      case 3:
-        for (let i = 0; i < stride; i++) {
-          const left = i >= bpp ? row[i - bpp] : 0;
-          const up = prev ? prev[i] : 0;
-          row[i] = (row[i] + ((left + up) >> 1)) & 255;
-        }
-        break;
-      case 4:
-        for (let i = 0; i < stride; i++) {
-          const left = i >= bpp ? row[i - bpp] : 0;
-          const up = prev ? prev[i] : 0;
-          const upLeft = prev && i >= bpp ? prev[i - bpp] : 0;
-          row[i] = (row[i] + paeth(left, up, upLeft)) & 255;
-        }
-        break;
-      default:
-        throw new ImageError('corrupt', `PNG: broken data stream (unknown filter type ${filter} in row ${y})`);
-    }
-    emit(row, y);
-    prev = row;
-    offset += 1 + stride;
+export function unfilterRow(row: Uint8Array, prev: Uint8Array, bpp: number, y: number): void {
+  const filter = row[0];
+  const n = row.length;
+  switch (filter) {
+    case 0:
+      break;
+    case 1:
+      for (let i = 1 + bpp; i < n; i++) row[i] = (row[i] + row[i - bpp]) & 255;
+      break;
+    case 2:
+      for (let i = 1; i < n; i++) row[i] = (row[i] + prev[i]) & 255;
+      break;
+    case 3:
+      for (let i = 1; i < n; i++) {
+        const left = i > bpp ? row[i - bpp] : 0;
+        row[i] = (row[i] + ((left + prev[i]) >> 1)) & 255;
+      }
+      break;
+    case 4:
+      for (let i = 1; i < n; i++) {
+        const left = i > bpp ? row[i - bpp] : 0;
+        const upLeft = i > bpp ? prev[i - bpp] : 0;
+        row[i] = (row[i] + paeth(left, prev[i], upLeft)) & 255;
+      }
+      break;
+    default:
+      throw new ImageError('corrupt', `PNG: broken data stream (unknown filter type ${filter} in row ${y})`);
   }
-  return offset;
+}
+
+/** Bytes per complete pixel for the filters (at least 1). */
+export function filterUnit(header: PngHeader): number {
+  return Math.max(1, bitsPerPixel(header) >> 3);
 }

@@ -1,3 +1,4 @@
+import { ConfigError, checkBound, formatValue } from '@purevit/weights';
 import { BACKBONE_KEYS, readBackboneStages } from '../../configs/backbone-stages.js';
 import { optionalBoolean, optionalInteger, optionalNumber, type JsonObject } from '../../configs/pretrained-config.js';
 import { VisionEncoderConfig, checkConfigDict } from '../../configs/vision-encoder-config.js';
@@ -61,8 +62,8 @@ export class BeitConfig extends VisionEncoderConfig {
 
   protected constructor(dict: JsonObject) {
     super(dict, BeitConfig.modelType, BEIT_KEYS, { layerNormEps: 1e-12, patchSize: 16 });
-    this.vocabSize = optionalInteger(dict, 'vocab_size', 1) ?? 8192;
-    this.intermediateSize = optionalInteger(dict, 'intermediate_size', 1) ?? 3072;
+    this.vocabSize = optionalInteger(dict, 'vocab_size', 'width') ?? 8192;
+    this.intermediateSize = optionalInteger(dict, 'intermediate_size', 'width') ?? 3072;
     this.useMaskToken = optionalBoolean(dict, 'use_mask_token') ?? false;
     this.useAbsolutePositionEmbeddings = optionalBoolean(dict, 'use_absolute_position_embeddings') ?? false;
     this.useRelativePositionBias = optionalBoolean(dict, 'use_relative_position_bias') ?? false;
@@ -71,16 +72,16 @@ export class BeitConfig extends VisionEncoderConfig {
     this.dropPathRate = optionalNumber(dict, 'drop_path_rate') ?? 0.1;
     this.useMeanPooling = optionalBoolean(dict, 'use_mean_pooling') ?? true;
     const poolScales = dict.pool_scales ?? [1, 2, 3, 6];
-    if (!Array.isArray(poolScales) || !poolScales.every((s) => typeof s === 'number' && Number.isInteger(s) && s > 0)) {
-      throw new TypeError(`config field pool_scales must be a list of positive integers, got ${JSON.stringify(poolScales)}`);
+    if (!Array.isArray(poolScales) || poolScales.length > 64) {
+      throw new ConfigError('invalid_type', `config field pool_scales must be a list of positive integers, got ${formatValue(poolScales)}`, { field: 'pool_scales' });
     }
-    this.poolScales = poolScales as number[];
+    this.poolScales = poolScales.map((v, i) => checkBound(v, 'smallInteger', `pool_scales[${i}]`));
     this.useAuxiliaryHead = optionalBoolean(dict, 'use_auxiliary_head') ?? true;
     this.auxiliaryLossWeight = optionalNumber(dict, 'auxiliary_loss_weight') ?? 0.4;
-    this.auxiliaryChannels = optionalInteger(dict, 'auxiliary_channels', 1) ?? 256;
-    this.auxiliaryNumConvs = optionalInteger(dict, 'auxiliary_num_convs') ?? 1;
+    this.auxiliaryChannels = optionalInteger(dict, 'auxiliary_channels', 'width') ?? 256;
+    this.auxiliaryNumConvs = optionalInteger(dict, 'auxiliary_num_convs', 'layers') ?? 1;
     this.auxiliaryConcatInput = optionalBoolean(dict, 'auxiliary_concat_input') ?? false;
-    this.semanticLossIgnoreIndex = optionalInteger(dict, 'semantic_loss_ignore_index', -Infinity) ?? 255;
+    this.semanticLossIgnoreIndex = optionalInteger(dict, 'semantic_loss_ignore_index', 'finite') ?? 255;
     this.addFpn = optionalBoolean(dict, 'add_fpn') ?? false;
     this.reshapeHiddenStates = optionalBoolean(dict, 'reshape_hidden_states') ?? true;
     // Backwards compatibility, as transformers: a deprecated segmentation_indices is the out_indices.

@@ -1,4 +1,5 @@
-import { optionalBoolean, optionalInteger, optionalString, type JsonObject } from '../../configs/pretrained-config.js';
+import { activationField } from '../../configs/activation-field.js';
+import { optionalBoolean, optionalInteger, type JsonObject } from '../../configs/pretrained-config.js';
 import { VisionEncoderConfig, checkConfigDict } from '../../configs/vision-encoder-config.js';
 
 const DEIT_KEYS = ['intermediate_size', 'qkv_bias', 'encoder_stride', 'pooler_output_size', 'pooler_act'] as const;
@@ -20,11 +21,12 @@ export class DeiTConfig extends VisionEncoderConfig {
 
   protected constructor(dict: JsonObject) {
     super(dict, DeiTConfig.modelType, DEIT_KEYS, { layerNormEps: 1e-12, patchSize: 16 });
-    this.intermediateSize = optionalInteger(dict, 'intermediate_size', 1) ?? 3072;
+    this.intermediateSize = optionalInteger(dict, 'intermediate_size', 'width') ?? 3072;
     this.qkvBias = optionalBoolean(dict, 'qkv_bias') ?? true;
-    this.encoderStride = optionalInteger(dict, 'encoder_stride', 1) ?? 16;
-    this.poolerOutputSize = optionalInteger(dict, 'pooler_output_size') || this.hiddenSize;
-    this.poolerAct = optionalString(dict, 'pooler_act') ?? 'tanh';
+    this.encoderStride = optionalInteger(dict, 'encoder_stride', 'smallInteger') ?? 16;
+    // transformers: `pooler_output_size if pooler_output_size else hidden_size` (0 also falls back).
+    this.poolerOutputSize = (dict.pooler_output_size === 0 ? undefined : optionalInteger(dict, 'pooler_output_size', 'width')) || this.hiddenSize;
+    this.poolerAct = activationField(dict, 'pooler_act', 'tanh');
   }
 
   /** Builds a config from a parsed config.json (snake_case keys); unknown keys are kept in `extra`. */

@@ -38,7 +38,7 @@ export class Dinov2Config extends VisionEncoderConfig {
 
   protected constructor(dict: JsonObject, modelType = Dinov2Config.modelType, consumed: readonly string[] = ['use_mask_token'], defaults: EncoderDefaults = { layerNormEps: 1e-6, patchSize: 14 }) {
     super(dict, modelType, [...DINOV2_KEYS, ...consumed], defaults);
-    this.mlpRatio = optionalNumber(dict, 'mlp_ratio') ?? 4;
+    this.mlpRatio = optionalNumber(dict, 'mlp_ratio', 'ratio') ?? 4;
     this.qkvBias = optionalBoolean(dict, 'qkv_bias') ?? true;
     this.layerscaleValue = optionalNumber(dict, 'layerscale_value') ?? 1.0;
     this.dropPathRate = optionalNumber(dict, 'drop_path_rate') ?? 0.0;
@@ -50,7 +50,6 @@ export class Dinov2Config extends VisionEncoderConfig {
     this.outFeatures = stages.outFeatures;
     this.outIndices = stages.outIndices;
     this.useMaskToken = consumed.includes('use_mask_token') ? (optionalBoolean(dict, 'use_mask_token') ?? true) : true;
-    if (!(this.mlpRatio > 0)) throw new TypeError(`config field mlp_ratio must be positive, got ${this.mlpRatio}`);
   }
 
   /** Builds a config from a parsed config.json (snake_case keys); unknown keys are kept in `extra`. */

@@ -14,7 +14,7 @@ export class Dinov2WithRegistersConfig extends Dinov2Config {
 
   protected constructor(dict: JsonObject) {
     super(dict, Dinov2WithRegistersConfig.modelType, ['num_register_tokens'], { layerNormEps: 1e-6, patchSize: 16 });
-    this.numRegisterTokens = optionalInteger(dict, 'num_register_tokens') ?? 4;
+    this.numRegisterTokens = optionalInteger(dict, 'num_register_tokens', 'tokens') ?? 4;
   }
 
   static override fromDict(dict: JsonObject | Record<string, unknown>): Dinov2WithRegistersConfig {

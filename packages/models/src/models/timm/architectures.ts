@@ -1,3 +1,4 @@
+import { ConfigError, formatList, formatValue } from '@purevit/weights';
 import type { JsonObject } from '../../configs/pretrained-config.js';
 import { ARCHITECTURE_TABLE } from './architecture-table.js';
 
@@ -41,11 +42,11 @@ export function resolveArchitecture(architecture: string, modelArgs: JsonObject 
   const name = dot < 0 ? architecture : architecture.slice(0, dot);
   const entry = lookup(name);
   if (!entry) {
-    throw new Error(`unknown timm architecture "${architecture}"; supported: ${supportedArchitectures().join(', ')}`);
+    throw new ConfigError('unsupported', `unknown timm architecture ${formatValue(architecture)}; supported: ${formatList(supportedArchitectures(), 200)}`, { field: 'architecture' });
   }
   const overrides = modelArgs ?? {};
   if (Object.prototype.hasOwnProperty.call(overrides, NORM_EPS)) {
-    throw new Error(`model_args has unknown argument "${NORM_EPS}" (timm's ${name} does not take it)`);
+    throw new ConfigError('unsupported', `model_args has unknown argument "${NORM_EPS}" (timm's ${name} does not take it)`, { field: `model_args.${NORM_EPS}` });
   }
   // A norm_layer given in model_args replaces the entry point's partial(LayerNorm, eps=…) with its own defaults.
   if (Object.prototype.hasOwnProperty.call(overrides, 'norm_layer')) delete entry.args[NORM_EPS];

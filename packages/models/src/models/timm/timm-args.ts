@@ -1,3 +1,4 @@
+import { ConfigError, checkBound, formatList, formatValue, type BoundName } from '@purevit/weights';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../configs/pretrained-config.js';
 
 /**
@@ -21,7 +22,11 @@ export class TimmArgs {
   }
 
   private fail(key: string, want: string, got: unknown): never {
-    throw new TypeError(`${this.architecture}: argument ${key} must be ${want}, got ${JSON.stringify(got)}`);
+    throw new ConfigError('invalid_type', `${this.architecture}: argument ${key} must be ${want}, got ${formatValue(got)}`, { field: `model_args.${key}` });
+  }
+
+  private bounded(key: string, value: unknown, bound: BoundName, field = key): number {
+    return checkBound(value, bound, field, `${this.architecture}: argument`);
   }
 
   has(key: string): boolean {
@@ -48,45 +53,56 @@ export class TimmArgs {
     return v;
   }
 
-  number(key: string, fallback: number): number {
+  /** A number inside the named bound (default: any finite number of moderate size). */
+  number(key: string, fallback: number, bound: BoundName = 'finite'): number {
     const v = this.take(key);
     if (v === undefined) return fallback;
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(key, 'a number', v);
-    return v;
+    return this.bounded(key, v, bound);
   }
 
-  int(key: string, fallback: number, min = 0): number {
+  /** An integer inside the named bound. */
+  int(key: string, fallback: number, bound: BoundName): number {
     const v = this.take(key);
     if (v === undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.fail(key, `an integer >= ${min}`, v);
-    return v;
+    return this.bounded(key, v, bound);
   }
 
   string<T extends string>(key: string, fallback: T, allowed: readonly T[], why = ''): T {
     const v = this.take(key);
     if (v === undefined) return fallback;
     if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-      throw new Error(`${this.architecture}: ${key} ${JSON.stringify(v)} is not supported${why}; supported: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+      throw new ConfigError(
+        'unsupported',
+        `${this.architecture}: ${key} ${formatValue(v)} is not supported${why}; supported: ${formatList(allowed.map((a) => JSON.stringify(a)))}`,
+        { field: `model_args.${key}` },
+      );
     }
     return v as T;
   }
 
-  /** An int or [height, width] (timm's to_2tuple). */
-  pair(key: string, fallback: number): [number, number] {
+  /** An int or [height, width] (timm's to_2tuple), each inside the named bound. */
+  pair(key: string, fallback: number, bound: BoundName): [number, number] {
     const v = this.take(key);
     if (v === undefined) return [fallback, fallback];
-    if (typeof v === 'number' && Number.isInteger(v) && v > 0) return [v, v];
-    if (Array.isArray(v) && v.length === 2 && v.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) return [v[0] as number, v[1] as number];
+    if (typeof v === 'number') {
+      const n = this.bounded(key, v, bound);
+      return [n, n];
+    }
+    if (Array.isArray(v) && v.length === 2 && v.every((d) => typeof d === 'number')) {
+      return [this.bounded(key, v[0], bound, `${key}[0]`), this.bounded(key, v[1], bound, `${key}[1]`)];
+    }
     this.fail(key, 'a positive integer or [height, width]', v);
   }
 
-  intList(key: string, fallback: readonly number[], length: number): number[] {
+  /** A list of `length` integers, each inside the named bound. */
+  intList(key: string, fallback: readonly number[], length: number, bound: BoundName): number[] {
     const v = this.take(key);
     if (v === undefined) return [...fallback];
     if (!Array.isArray(v) || v.length !== length || !v.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) {
       this.fail(key, `a list of ${length} positive integers`, v);
     }
-    return v as number[];
+    return v.map((d, i) => this.bounded(key, d, bound, `${key}[${i}]`));
   }
 
   /** Training-only arguments (dropout rates, init schemes): accepted, no effect on inference. */
@@ -98,16 +114,18 @@ export class TimmArgs {
   requireDefault(key: string, feature: string): void {
     const v = this.take(key);
     const isDefault = v === undefined || v === false || v === '' || v === 0 || (isJsonObject(v) && Object.keys(v).length === 0);
-    if (!isDefault) throw new Error(`${this.architecture}: ${key}=${JSON.stringify(v)} (${feature}) is not supported by purevit`);
+    if (!isDefault) throw new ConfigError('unsupported', `${this.architecture}: ${key}=${formatValue(v)} (${feature}) is not supported by purevit`, { field: `model_args.${key}` });
   }
 
   /** Throws for any argument no read asked for, listing the known ones. */
   finish(): void {
     const unknown = Object.keys(this.args).filter((k) => !this.read.has(k));
     if (unknown.length > 0) {
-      throw new Error(
-        `${this.architecture}: unknown model argument${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; ` +
-          `supported: ${[...this.read].sort().join(', ')}`,
+      throw new ConfigError(
+        'unsupported',
+        `${this.architecture}: unknown model argument${unknown.length > 1 ? 's' : ''} ${formatList(unknown.map((k) => formatValue(k, 40)), 80)}; ` +
+          `supported: ${formatList([...this.read].sort())}`,
+        { field: `model_args.${unknown[0]}` },
       );
     }
   }

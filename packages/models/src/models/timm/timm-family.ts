@@ -1,3 +1,4 @@
+import { ConfigError, formatValue } from '@purevit/weights';
 import { TIMM_WRAPPER_IMAGE_PROCESSOR } from '../../auto/image-processors.js';
 import type { AutoLoadOptions, ModelFamily } from '../../auto/registry.js';
 import type { PretrainedConfig } from '../../configs/pretrained-config.js';
@@ -17,10 +18,10 @@ function timmConfig(config: PretrainedConfig): TimmWrapperConfig {
 function loadOptions(options: AutoLoadOptions, config: PretrainedConfig): AutoLoadOptions & { config?: TimmWrapperConfig } & TimmWrapperConfigOverrides {
   const { numLabels, id2label } = options;
   if (numLabels !== undefined && !(typeof numLabels === 'number' && Number.isInteger(numLabels) && numLabels >= 0)) {
-    throw new TypeError(`numLabels must be a non-negative integer, got ${JSON.stringify(numLabels)}`);
+    throw new ConfigError('invalid_type', `numLabels must be a non-negative integer, got ${formatValue(numLabels)}`, { field: 'numLabels' });
   }
   if (id2label !== undefined && (typeof id2label !== 'object' || id2label === null || Array.isArray(id2label))) {
-    throw new TypeError('id2label must be a mapping of class index to name');
+    throw new ConfigError('invalid_type', 'id2label must be a mapping of class index to name', { field: 'id2label' });
   }
   if (numLabels === undefined && id2label === undefined) return { ...options, config: timmConfig(config) };
   return { ...options, config: undefined, numLabels, id2label: id2label as Record<number, string> | undefined };

@@ -1,4 +1,5 @@
 import { isActivationName, type ActivationName } from '@purevit/core';
+import { ConfigError, checkBound, formatValue } from '@purevit/weights';
 import type { JsonObject } from '../../configs/pretrained-config.js';
 import { TimmArgs } from './timm-args.js';
 
@@ -53,47 +54,49 @@ export interface TimmViTArgs {
 /** Parses a VisionTransformer's keyword arguments; unknown or unsupported ones are errors naming them. */
 export function parseTimmViTArgs(args: JsonObject, architecture: string): TimmViTArgs {
   const a = new TimmArgs(args, architecture);
-  if (a.has('num_classes')) throw new Error(`${architecture}: model_args must not set num_classes (TimmWrapper passes num_classes itself)`);
+  if (a.has('num_classes')) throw new ConfigError('inconsistent', `${architecture}: model_args must not set num_classes (TimmWrapper passes num_classes itself)`, { field: 'model_args.num_classes' });
   a.ignore('num_classes');
   const globalPool = a.raw('global_pool') ?? 'token';
   if (typeof globalPool !== 'string' || !(VIT_GLOBAL_POOLS as readonly string[]).includes(globalPool)) {
     const why = globalPool === 'map' || globalPool === 'prr' ? ' (attention pooling) is not supported by purevit' : ' is not a global pool type';
-    throw new Error(`${architecture}: global_pool ${JSON.stringify(globalPool)}${why}; supported: ${VIT_GLOBAL_POOLS.map((p) => `"${p}"`).join(', ')}`);
+    throw new ConfigError('unsupported', `${architecture}: global_pool ${formatValue(globalPool)}${why}; supported: ${VIT_GLOBAL_POOLS.map((p) => `"${p}"`).join(', ')}`, { field: 'model_args.global_pool' });
   }
   const classToken = a.bool('class_token', true);
-  if (!classToken && globalPool === 'token') throw new Error(`${architecture}: global_pool "token" needs class_token (timm asserts class_token or global_pool != 'token')`);
+  if (!classToken && globalPool === 'token') throw new ConfigError('inconsistent', `${architecture}: global_pool "token" needs class_token (timm asserts class_token or global_pool != 'token')`, { field: 'model_args.class_token' });
 
   const normLayer = a.raw('norm_layer');
   if (normLayer !== undefined && !(typeof normLayer === 'string' && LAYER_NORMS.includes(normLayer.replace(/_/g, '').toLowerCase()))) {
-    throw new Error(`${architecture}: norm_layer ${JSON.stringify(normLayer)} is not supported by purevit; supported: ${LAYER_NORMS.map((n) => `"${n}"`).join(', ')}`);
+    throw new ConfigError('unsupported', `${architecture}: norm_layer ${formatValue(normLayer)} is not supported by purevit; supported: ${LAYER_NORMS.map((n) => `"${n}"`).join(', ')}`, { field: 'model_args.norm_layer' });
   }
   const act = a.raw('act_layer') ?? 'gelu';
   if (typeof act !== 'string' || !(TIMM_ACTIVATIONS as readonly string[]).includes(act) || !isActivationName(act)) {
-    throw new Error(`${architecture}: act_layer ${JSON.stringify(act)} is not supported; supported: ${TIMM_ACTIVATIONS.join(', ')}`);
+    throw new ConfigError('unsupported', `${architecture}: act_layer ${formatValue(act)} is not supported; supported: ${TIMM_ACTIVATIONS.join(', ')}`, { field: 'model_args.act_layer' });
   }
   const attnLayer = a.raw('attn_layer');
   if (attnLayer !== undefined && attnLayer !== '' && attnLayer !== 'attn') {
-    throw new Error(`${architecture}: attn_layer ${JSON.stringify(attnLayer)} is not supported by purevit; supported: "attn"`);
+    throw new ConfigError('unsupported', `${architecture}: attn_layer ${formatValue(attnLayer)} is not supported by purevit; supported: "attn"`, { field: 'model_args.attn_layer' });
   }
   const posEmbed = a.string('pos_embed', 'learn', ['learn', '', 'none']);
 
-  const embedDim = a.int('embed_dim', 768, 1);
-  const numHeads = a.int('num_heads', 12, 1);
-  if (embedDim % numHeads !== 0) throw new Error(`${architecture}: embed_dim ${embedDim} is not divisible by num_heads ${numHeads}`);
-  const mlpRatio = a.number('mlp_ratio', 4);
+  const embedDim = a.int('embed_dim', 768, 'width');
+  const numHeads = a.int('num_heads', 12, 'heads');
+  if (embedDim % numHeads !== 0) throw new ConfigError('inconsistent', `${architecture}: embed_dim ${embedDim} is not divisible by num_heads ${numHeads}`, { field: 'model_args.num_heads' });
+  const mlpRatio = a.number('mlp_ratio', 4, 'ratio');
   const initValues = a.raw('init_values');
-  if (initValues !== undefined && typeof initValues !== 'number') throw new TypeError(`${architecture}: argument init_values must be a number or null, got ${JSON.stringify(initValues)}`);
+  if (initValues !== undefined && !(typeof initValues === 'number' && Number.isFinite(initValues))) {
+    throw new ConfigError('invalid_type', `${architecture}: argument init_values must be a number or null, got ${formatValue(initValues)}`, { field: 'model_args.init_values' });
+  }
   const fcNorm = a.optionalBool('fc_norm');
 
   const parsed: TimmViTArgs = {
-    imgSize: a.pair('img_size', 224),
-    patchSize: a.pair('patch_size', 16),
-    inChans: a.int('in_chans', 3, 1),
+    imgSize: a.pair('img_size', 224, 'imageSide'),
+    patchSize: a.pair('patch_size', 16, 'patchSide'),
+    inChans: a.int('in_chans', 3, 'channels'),
     globalPool: globalPool as VitGlobalPool,
     embedDim,
-    depth: a.int('depth', 12),
+    depth: a.int('depth', 12, 'layers'),
     numHeads,
-    mlpHidden: Math.trunc(embedDim * mlpRatio),
+    mlpHidden: checkBound(Math.trunc(embedDim * mlpRatio), 'width', 'embed_dim · mlp_ratio', `${architecture}: the MLP width`),
     qkvBias: a.bool('qkv_bias', true),
     qkNorm: a.bool('qk_norm', false),
     projBias: a.bool('proj_bias', true),
@@ -101,7 +104,7 @@ export function parseTimmViTArgs(args: JsonObject, architecture: string): TimmVi
     classToken,
     posEmbed: posEmbed === 'learn',
     noEmbedClass: a.bool('no_embed_class', false),
-    regTokens: a.int('reg_tokens', 0),
+    regTokens: a.int('reg_tokens', 0, 'tokens'),
     preNorm: a.bool('pre_norm', false),
     finalNorm: a.bool('final_norm', true),
     useFcNorm: fcNorm ?? ['avg', 'avgmax', 'max'].includes(globalPool),
@@ -109,7 +112,7 @@ export function parseTimmViTArgs(args: JsonObject, architecture: string): TimmVi
     dynamicImgSize: a.bool('dynamic_img_size', false),
     dynamicImgPad: a.bool('dynamic_img_pad', false),
     actLayer: act,
-    normEps: a.number('norm_eps', 1e-6),
+    normEps: a.number('norm_eps', 1e-6, 'eps'),
   };
   a.requireDefault('scale_attn_norm', 'a norm before the attention output projection');
   a.requireDefault('scale_mlp_norm', 'a norm inside the MLP');
@@ -117,5 +120,8 @@ export function parseTimmViTArgs(args: JsonObject, architecture: string): TimmVi
   a.requireDefault('features_only', "transformers' features_only wrapper");
   a.ignore('drop_rate', 'pos_drop_rate', 'patch_drop_rate', 'proj_drop_rate', 'attn_drop_rate', 'drop_path_rate', 'weight_init', 'fix_init');
   a.finish();
+  const [h, w] = parsed.imgSize;
+  const [ph, pw] = parsed.patchSize;
+  checkBound(Math.floor(h / ph) * Math.floor(w / pw), 'patches', 'img_size / patch_size', `${architecture}: patches per image from`);
   return parsed;
 }

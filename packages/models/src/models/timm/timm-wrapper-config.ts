@@ -1,3 +1,4 @@
+import { CONFIG_BOUNDS, ConfigError, checkBound, formatValue } from '@purevit/weights';
 import {
   PretrainedConfig,
   isJsonObject,
@@ -78,19 +79,19 @@ export class TimmWrapperConfig extends PretrainedConfig {
     const pretrainedCfg = optionalObject(dict, 'pretrained_cfg');
     if (pretrainedCfg) delete pretrainedCfg.num_classes;
     this.pretrainedCfg = pretrainedCfg;
-    this.numFeatures = optionalInteger(dict, 'num_features') ?? null;
+    this.numFeatures = optionalInteger(dict, 'num_features', 'width') ?? null;
     this.globalPool = optionalString(dict, 'global_pool') ?? null;
     this.labelNames = optionalStringList(dict, 'label_names');
     this.labelDescriptions = optionalObject(dict, 'label_descriptions');
-    this.setLabels(optionalInteger(dict, 'num_classes'), overrides);
+    this.setLabels(optionalInteger(dict, 'num_classes', 'labels'), overrides);
   }
 
   /** Builds a config from a parsed config.json (snake_case keys); unknown keys are kept in `extra`. */
   static fromDict(dict: JsonObject | Record<string, unknown>, overrides: TimmWrapperConfigOverrides = {}): TimmWrapperConfig {
-    if (!isJsonObject(dict)) throw new TypeError('TimmWrapperConfig.fromDict expects a JSON object');
+    if (!isJsonObject(dict)) throw new ConfigError('invalid_json', `TimmWrapperConfig.fromDict expects a JSON object, got ${formatValue(dict)}`);
     const modelType = dict.model_type;
     if (modelType != null && modelType !== TimmWrapperConfig.modelType) {
-      throw new Error(`TimmWrapperConfig cannot read a config with model_type ${JSON.stringify(modelType)} (expected "timm_wrapper")`);
+      throw new ConfigError('inconsistent', `TimmWrapperConfig cannot read a config with model_type ${formatValue(modelType)} (expected "timm_wrapper")`, { field: 'model_type' });
     }
     return new TimmWrapperConfig(dict as JsonObject, overrides);
   }
@@ -104,16 +105,17 @@ export class TimmWrapperConfig extends PretrainedConfig {
   /** transformers' from_dict label logic (see the class comment). */
   private setLabels(numClasses: number | undefined, overrides: TimmWrapperConfigOverrides): void {
     const custom = overrides.numLabels !== undefined || overrides.id2label !== undefined;
+    if (overrides.numLabels !== undefined) checkBound(overrides.numLabels, 'labels', 'numLabels', 'option');
     // Python's `num_labels_in_kwargs or num_labels_in_dict`: an override of 0 falls back to the file.
     const numLabels = overrides.numLabels || numClasses;
     if (numLabels === undefined) {
-      throw new Error('config.json has no num_classes: a timm config must say how many classes its classifier has (pass numLabels to override)');
+      throw new ConfigError('inconsistent', 'config.json has no num_classes: a timm config must say how many classes its classifier has (pass numLabels to override)', { field: 'num_classes' });
     }
     let names = this.labelNames;
     if (names === null && !custom && numClasses !== undefined) names = (IMAGENET_SUBSET_LABELS[numClasses] as string[] | undefined) ?? null;
     if (names !== null && !custom) {
       if (names.length !== numLabels) {
-        throw new Error(`num_classes ${numLabels} does not match the ${names.length} label names; those arguments contradict each other`);
+        throw new ConfigError('inconsistent', `num_classes ${numLabels} does not match the ${names.length} label names; those arguments contradict each other`, { field: 'label_names' });
       }
       this.id2label = Object.fromEntries(names.map((name, i) => [i, name]));
       this.label2id = new Set(names).size === names.length ? Object.fromEntries(names.map((name, i) => [name, i])) : null;
@@ -121,7 +123,7 @@ export class TimmWrapperConfig extends PretrainedConfig {
     }
     if (overrides.id2label !== undefined) {
       const entries = Object.entries(overrides.id2label);
-      if (entries.length !== numLabels) throw new Error(`numLabels ${numLabels} does not match an id2label of ${entries.length} entries`);
+      if (entries.length !== numLabels) throw new ConfigError('inconsistent', `numLabels ${numLabels} does not match an id2label of ${entries.length} entries`, { field: 'id2label' });
       this.id2label = Object.fromEntries(entries.map(([i, name]) => [Number(i), name]));
       const values = entries.map(([, name]) => name);
       this.label2id = new Set(values).size === values.length ? Object.fromEntries(entries.map(([i, name]) => [name, Number(i)])) : null;
@@ -152,10 +154,11 @@ export class TimmWrapperConfig extends PretrainedConfig {
   }
 }
 
+/** A copy of an object field (the whole dict's nesting was bounded by PretrainedConfig first). */
 function optionalObject(dict: JsonObject, key: string): JsonObject | null {
   const v = dict[key];
   if (v == null) return null;
-  if (!isJsonObject(v)) throw new TypeError(`config field ${key} must be an object, got ${JSON.stringify(v)}`);
+  if (!isJsonObject(v)) throw new ConfigError('invalid_type', `config field ${key} must be an object, got ${formatValue(v)}`, { field: key });
   return structuredClone(v);
 }
 
@@ -163,7 +166,10 @@ function optionalStringList(dict: JsonObject, key: string): string[] | null {
   const v = dict[key];
   if (v == null) return null;
   if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) {
-    throw new TypeError(`config field ${key} must be a list of strings, got ${JSON.stringify(v)}`);
+    throw new ConfigError('invalid_type', `config field ${key} must be a list of strings, got ${formatValue(v)}`, { field: key });
+  }
+  if (v.length > CONFIG_BOUNDS.labels.max) {
+    throw new ConfigError('out_of_range', `config field ${key} has ${v.length} entries, over the limit of ${CONFIG_BOUNDS.labels.max}`, { field: key });
   }
   return [...(v as string[])];
 }

@@ -1,5 +1,6 @@
 import { optionalBoolean, optionalInteger, optionalNumber, type JsonObject } from '../../configs/pretrained-config.js';
-import { VisionEncoderConfig, checkConfigDict } from '../../configs/vision-encoder-config.js';
+import { ConfigError, formatValue } from '@purevit/weights';
+import { VisionEncoderConfig, checkConfigDict, checkDivisible } from '../../configs/vision-encoder-config.js';
 
 const VIT_MAE_KEYS = [
   'intermediate_size',
@@ -31,18 +32,18 @@ export class ViTMAEConfig extends VisionEncoderConfig {
 
   protected constructor(dict: JsonObject) {
     super(dict, ViTMAEConfig.modelType, VIT_MAE_KEYS, { layerNormEps: 1e-12, patchSize: 16 });
-    this.intermediateSize = optionalInteger(dict, 'intermediate_size', 1) ?? 3072;
+    this.intermediateSize = optionalInteger(dict, 'intermediate_size', 'width') ?? 3072;
     this.qkvBias = optionalBoolean(dict, 'qkv_bias') ?? true;
-    this.decoderNumAttentionHeads = optionalInteger(dict, 'decoder_num_attention_heads', 1) ?? 16;
-    this.decoderHiddenSize = optionalInteger(dict, 'decoder_hidden_size', 1) ?? 512;
-    this.decoderNumHiddenLayers = optionalInteger(dict, 'decoder_num_hidden_layers') ?? 8;
-    this.decoderIntermediateSize = optionalInteger(dict, 'decoder_intermediate_size', 1) ?? 2048;
+    this.decoderNumAttentionHeads = optionalInteger(dict, 'decoder_num_attention_heads', 'heads') ?? 16;
+    this.decoderHiddenSize = optionalInteger(dict, 'decoder_hidden_size', 'width') ?? 512;
+    this.decoderNumHiddenLayers = optionalInteger(dict, 'decoder_num_hidden_layers', 'layers') ?? 8;
+    this.decoderIntermediateSize = optionalInteger(dict, 'decoder_intermediate_size', 'width') ?? 2048;
     this.maskRatio = optionalNumber(dict, 'mask_ratio') ?? 0.75;
     this.normPixLoss = optionalBoolean(dict, 'norm_pix_loss') ?? false;
-    if (!(this.maskRatio >= 0 && this.maskRatio <= 1)) throw new RangeError(`config field mask_ratio must be in [0, 1], got ${this.maskRatio}`);
-    if (this.decoderHiddenSize % this.decoderNumAttentionHeads !== 0) {
-      throw new Error(`The decoder hidden size ${this.decoderHiddenSize} is not a multiple of the number of decoder attention heads ${this.decoderNumAttentionHeads}`);
+    if (!(this.maskRatio >= 0 && this.maskRatio <= 1)) {
+      throw new ConfigError('out_of_range', `config field mask_ratio must be in [0, 1] (the share of patches removed), got ${formatValue(this.maskRatio)}`, { field: 'mask_ratio' });
     }
+    checkDivisible(this.decoderHiddenSize, this.decoderNumAttentionHeads, 'The decoder hidden size', 'decoder_num_attention_heads');
   }
 
   static fromDict(dict: JsonObject | Record<string, unknown>): ViTMAEConfig {

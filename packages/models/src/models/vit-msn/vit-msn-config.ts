@@ -12,7 +12,7 @@ export class ViTMSNConfig extends VisionEncoderConfig {
 
   protected constructor(dict: JsonObject) {
     super(dict, ViTMSNConfig.modelType, VIT_MSN_KEYS, { layerNormEps: 1e-6, patchSize: 16 });
-    this.intermediateSize = optionalInteger(dict, 'intermediate_size', 1) ?? 3072;
+    this.intermediateSize = optionalInteger(dict, 'intermediate_size', 'width') ?? 3072;
     this.qkvBias = optionalBoolean(dict, 'qkv_bias') ?? true;
   }
 

@@ -1,10 +1,11 @@
+import { ConfigError, checkBound, formatValue } from '@purevit/weights';
+import { activationField as activation } from '../../configs/activation-field.js';
 import {
   PretrainedConfig,
   isJsonObject,
   optionalBoolean,
   optionalInteger,
   optionalNumber,
-  optionalString,
   type JsonObject,
 } from '../../configs/pretrained-config.js';
 import { parseSize2, toPair, type Size2 } from '../../configs/size2.js';
@@ -62,36 +63,45 @@ export class ViTConfig extends PretrainedConfig {
 
   protected constructor(dict: JsonObject) {
     super(dict, ViTConfig.modelType, VIT_KEYS);
-    this.hiddenSize = optionalInteger(dict, 'hidden_size', 1) ?? 768;
-    this.numHiddenLayers = optionalInteger(dict, 'num_hidden_layers') ?? 12;
-    this.numAttentionHeads = optionalInteger(dict, 'num_attention_heads', 1) ?? 12;
-    this.intermediateSize = optionalInteger(dict, 'intermediate_size', 1) ?? 3072;
-    this.hiddenAct = optionalString(dict, 'hidden_act') ?? 'gelu';
+    this.hiddenSize = optionalInteger(dict, 'hidden_size', 'width') ?? 768;
+    this.numHiddenLayers = optionalInteger(dict, 'num_hidden_layers', 'layers') ?? 12;
+    this.numAttentionHeads = optionalInteger(dict, 'num_attention_heads', 'heads') ?? 12;
+    this.intermediateSize = optionalInteger(dict, 'intermediate_size', 'width') ?? 3072;
+    this.hiddenAct = activation(dict, 'hidden_act', 'gelu');
     this.hiddenDropoutProb = optionalNumber(dict, 'hidden_dropout_prob') ?? 0.0;
     this.attentionProbsDropoutProb = optionalNumber(dict, 'attention_probs_dropout_prob') ?? 0.0;
     this.initializerRange = optionalNumber(dict, 'initializer_range') ?? 0.02;
-    this.layerNormEps = optionalNumber(dict, 'layer_norm_eps') ?? 1e-12;
-    this.imageSize = parseSize2(dict, 'image_size') ?? 224;
-    this.patchSize = parseSize2(dict, 'patch_size') ?? 16;
-    this.numChannels = optionalInteger(dict, 'num_channels', 1) ?? 3;
+    // A zero, negative or NaN eps makes every LayerNorm output NaN (or Inf) for some input.
+    this.layerNormEps = optionalNumber(dict, 'layer_norm_eps', 'eps') ?? 1e-12;
+    this.imageSize = parseSize2(dict, 'image_size', 'imageSide') ?? 224;
+    this.patchSize = parseSize2(dict, 'patch_size', 'patchSide') ?? 16;
+    this.numChannels = optionalInteger(dict, 'num_channels', 'channels') ?? 3;
     this.qkvBias = optionalBoolean(dict, 'qkv_bias') ?? true;
-    this.encoderStride = optionalInteger(dict, 'encoder_stride', 1) ?? 16;
+    this.encoderStride = optionalInteger(dict, 'encoder_stride', 'smallInteger') ?? 16;
     // transformers: `pooler_output_size if pooler_output_size else hidden_size` (0 also falls back).
-    this.poolerOutputSize = optionalInteger(dict, 'pooler_output_size') || this.hiddenSize;
-    this.poolerAct = optionalString(dict, 'pooler_act') ?? 'tanh';
+    this.poolerOutputSize = (dict.pooler_output_size === 0 ? undefined : optionalInteger(dict, 'pooler_output_size', 'width')) || this.hiddenSize;
+    this.poolerAct = activation(dict, 'pooler_act', 'tanh');
     if (this.hiddenSize % this.numAttentionHeads !== 0) {
-      throw new Error(
+      throw new ConfigError(
+        'inconsistent',
         `The hidden size ${this.hiddenSize} is not a multiple of the number of attention heads ${this.numAttentionHeads}`,
+        { field: 'num_attention_heads' },
       );
     }
+    const [h, w] = this.imageSize2;
+    const [ph, pw] = this.patchSize2;
+    if (ph > h || pw > w) {
+      throw new ConfigError('inconsistent', `config field patch_size ${formatValue(this.patchSize)} is larger than image_size ${formatValue(this.imageSize)}`, { field: 'patch_size' });
+    }
+    checkBound(this.numPatches, 'patches', 'image_size / patch_size', 'patches per image from');
   }
 
   /** Builds a config from a parsed config.json (snake_case keys); unknown keys are kept in `extra`. */
   static fromDict(dict: JsonObject | Record<string, unknown>): ViTConfig {
-    if (!isJsonObject(dict)) throw new TypeError('ViTConfig.fromDict expects a JSON object');
+    if (!isJsonObject(dict)) throw new ConfigError('invalid_json', `ViTConfig.fromDict expects a JSON object, got ${formatValue(dict)}`);
     const modelType = dict.model_type;
     if (modelType != null && modelType !== ViTConfig.modelType) {
-      throw new Error(`ViTConfig cannot read a config with model_type ${JSON.stringify(modelType)} (expected "vit")`);
+      throw new ConfigError('inconsistent', `ViTConfig cannot read a config with model_type ${formatValue(modelType)} (expected "vit")`, { field: 'model_type' });
     }
     return new ViTConfig(dict as JsonObject);
   }

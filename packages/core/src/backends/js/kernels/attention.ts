@@ -1,5 +1,5 @@
 import { expf } from '../../../host/exp.js';
-import type { AttentionArgs } from '../../../ops/attention-args.js';
+import { maskWindows, type AttentionArgs } from '../../../ops/attention-args.js';
 import type { AttentionEagerArgs } from '../../../ops/attention-eager.js';
 
 /**
@@ -109,6 +109,22 @@ function accumulate(v: Float32Array, vb: number, vs: number, s: Float64Array, ac
   }
 }
 
+/**
+ * The additive terms on the block's scores: s[(j - j0)·QB + qi] += bias[h, i, j], then += attnMask[b mod
+ * windows, i, j], for the block's real queries i = i0 + qi and keys j in [j0, j1).
+ */
+function addScoreTerms(io: AttentionArgs<Float32Array>, s: Float64Array, b: number, h: number, i0: number, nq: number, j0: number, j1: number): void {
+  const { queryLen, keyLen } = io;
+  const add = (terms: Float32Array, index: number): void => {
+    for (let qi = 0; qi < nq; qi++) {
+      const row = (index * queryLen + i0 + qi) * keyLen;
+      for (let j = j0; j < j1; j++) s[(j - j0) * QB + qi] += terms[row + j];
+    }
+  };
+  if (io.bias) add(io.bias, h);
+  if (io.attnMask) add(io.attnMask, b % maskWindows(io));
+}
+
 function store(io: AttentionArgs<Float32Array>, acc: Float64Array, base: number, i0: number, nq: number, h: number, headDim: number, norm: ArrayLike<number>): void {
   for (let qi = 0; qi < nq; qi++) {
     const o = (base + i0 + qi) * io.ldo + h * headDim;
@@ -139,6 +155,7 @@ export function attentionEagerUnits(io: AttentionEagerArgs<Float32Array>, unitSt
       const nq = Math.min(QB, queryLen - i0);
       loadQueries(io, qp, b * queryLen, i0, nq, h, headDim, scale);
       scores(io.k, kb, io.ldk, qp, s, 0, keyLen, headDim);
+      addScoreTerms(io, s, b, h, i0, nq, 0, keyLen);
       for (let qi = 0; qi < QB; qi++) {
         let max = -Infinity;
         for (let j = 0; j < keyLen; j++) if (s[j * QB + qi] > max) max = s[j * QB + qi];
@@ -190,6 +207,7 @@ export function attentionFusedUnits(io: AttentionArgs<Float32Array>, unitStart: 
         const j1 = Math.min(keyLen, j0 + KT);
         const kt = j1 - j0;
         scores(io.k, kb, io.ldk, qp, s, j0, j1, headDim);
+        addScoreTerms(io, s, b, h, i0, nq, j0, j1);
         for (let qi = 0; qi < QB; qi++) {
           let max = m[qi];
           for (let t = 0; t < kt; t++) if (s[t * QB + qi] > max) max = s[t * QB + qi];

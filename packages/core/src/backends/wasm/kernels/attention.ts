@@ -13,7 +13,7 @@
  * projection).
  */
 
-import type { AttentionArgs } from '../../../ops/attention-args.js';
+import { maskWindows, type AttentionArgs } from '../../../ops/attention-args.js';
 import type { AttentionEagerArgs } from '../../../ops/attention-eager.js';
 import { AttentionField, ATTENTION_FIELDS } from '../emit-attention.js';
 import type { LaneTask, PlanContext, Step, WasmKernel } from '../plan.js';
@@ -83,6 +83,9 @@ export function planAttention(mode: AttentionMode, a: AttentionEagerArgs<WasmArr
     fields[F.scratch] = ctx.scratch(lane);
     fields[F.probs] = probs ? probs.ptr : 0;
     fields[F.mask] = headMask ? headMask.ptr : 0;
+    fields[F.bias] = a.bias ? a.bias.ptr : 0;
+    fields[F.attnMask] = a.attnMask ? a.attnMask.ptr : 0;
+    fields[F.windows] = maskWindows(a);
     tasks.push({ kernel: mode === 'fused' ? 'attention_fused' : 'attention_eager', args: [ptr] });
   }
   return [{ tasks }];
