@@ -10,6 +10,7 @@ const GOLDEN = fileURLToPath(new URL('../../../golden/', import.meta.url));
 const MODEL_ENGINES = ['wasm', 'wasm-fma', 'js'];
 /** The relatives' model cases copied from ../shared/golden so far. */
 const RELATIVE_CASES = [
+  'beit_classifier', 'beit_model_relpos', 'beit_model_relpos_40x32', 'beit_model_shared_abs_cls',
   'deit_classifier', 'deit_distilled', 'deit_distilled_interp_48x40', 'deit_model_basic',
   'dinov2_classifier', 'dinov2_interp_224style', 'dinov2_interp_nonsquare', 'dinov2_mask_token', 'dinov2_model_basic',
   'dinov2_reg_classifier', 'dinov2_reg_interp_64x32', 'dinov2_reg_model', 'dinov2_swiglu',

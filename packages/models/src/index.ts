@@ -56,6 +56,7 @@ export { DEIT_FAMILY } from './models/deit/deit-family.js';
 export { DINOV2_FAMILY, DINOV2_WITH_REGISTERS_FAMILY } from './models/dinov2/dinov2-family.js';
 export { VIT_MAE_FAMILY } from './models/vit-mae/vit-mae-family.js';
 export { VIT_MSN_FAMILY } from './models/vit-msn/vit-msn-family.js';
+export { BEIT_FAMILY } from './models/beit/beit-family.js';
 
 // The ViT family's relatives: DeiT, DINOv2 (+ registers), BEiT, ViTMAE, ViTMSN
 export { adaptBaseModelPrefix } from './models/base-model-prefix.js';
@@ -87,6 +88,12 @@ export { ViTMAEEmbeddings } from './models/vit-mae/vit-mae-embeddings.js';
 export { ViTMAEModel, type MaskingPlan, type ViTMAEModelInputs, type ViTMAEModelLoadOptions, type ViTMAEModelOutput } from './models/vit-mae/vit-mae-model.js';
 export { ViTMAEDecoder, type DecoderInput } from './models/vit-mae/vit-mae-decoder.js';
 export { ViTMAEForPreTraining, type ViTMAEForPreTrainingLoadOptions, type ViTMAEForPreTrainingOutput } from './models/vit-mae/vit-mae-for-pre-training.js';
+export { BEIT_BACKBONE, adaptBeitCheckpoint } from './models/beit/beit-checkpoint.js';
+export { relativeDistanceCount, relativePositionIndex } from './models/beit/relative-position-index.js';
+export { BeitRelativePositionBias } from './models/beit/relative-position-bias.js';
+export { loadBeitLayer, type BeitLayer } from './models/beit/beit-layer.js';
+export { BeitModel, type BeitModelLoadOptions, type BeitPooling } from './models/beit/beit-model.js';
+export { BeitForImageClassification, type BeitForImageClassificationLoadOptions } from './models/beit/beit-for-image-classification.js';
 export { VIT_MSN_BACKBONE, adaptViTMSNCheckpoint } from './models/vit-msn/vit-msn-checkpoint.js';
 export { ViTMSNModel, type ViTMSNModelLoadOptions } from './models/vit-msn/vit-msn-model.js';
 export { ViTMSNForImageClassification, type ViTMSNForImageClassificationLoadOptions } from './models/vit-msn/vit-msn-for-image-classification.js';

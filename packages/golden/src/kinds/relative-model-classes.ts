@@ -5,13 +5,25 @@
  */
 
 import {
-  DeiTForImageClassification, DeiTForImageClassificationWithTeacher, DeiTModel, Dinov2ForImageClassification, Dinov2Model,
+  BeitForImageClassification, BeitModel, DeiTForImageClassification, DeiTForImageClassificationWithTeacher, DeiTModel, Dinov2ForImageClassification, Dinov2Model,
   Dinov2WithRegistersForImageClassification, Dinov2WithRegistersModel, ViTMAEForPreTraining, ViTMAEModel, ViTMSNForImageClassification, ViTMSNModel,
 } from '@purevit/models';
 import { Tensor } from '@purevit/core';
 import { checkNoInitOptions, snakeCase, vitInitOptions, vitInputs, wrap, type CaseInputs, type ModelAdapter } from './model-classes.js';
 
 export const RELATIVE_MODEL_CLASSES: Record<string, ModelAdapter> = {
+  BeitModel: {
+    async load(dir, init, _json, engine) {
+      const model = await BeitModel.fromPretrained(dir, { ...vitInitOptions(init, ['add_pooling_layer']), engine });
+      return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward(vitInputs(inputs, kwargs, ['bool_masked_pos']))) }));
+    },
+  },
+  BeitForImageClassification: {
+    async load(dir, init, _json, engine) {
+      const model = await BeitForImageClassification.fromPretrained(dir, { ...checkNoInitOptions(init), engine });
+      return wrap(model, async (inputs, kwargs) => snakeCase({ ...(await model.forward({ ...vitInputs(inputs, kwargs, ['labels']), labels: inputs.labels ?? null })) }));
+    },
+  },
   DeiTModel: {
     async load(dir, init, _json, engine) {
       const model = await DeiTModel.fromPretrained(dir, { ...vitInitOptions(init, ['add_pooling_layer', 'use_mask_token']), engine });

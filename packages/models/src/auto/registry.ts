@@ -2,13 +2,14 @@ import { ConfigError, formatList, formatValue, type ModelRepo } from '@purevit/w
 import type { JsonObject, PretrainedConfig } from '../configs/pretrained-config.js';
 import type { LoadOptions } from '../models/load-options.js';
 import type { ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel, PreTrainingModel } from '../models/model-interfaces.js';
+import { BEIT_FAMILY } from '../models/beit/beit-family.js';
 import { DEIT_FAMILY } from '../models/deit/deit-family.js';
 import { DINOV2_FAMILY, DINOV2_WITH_REGISTERS_FAMILY } from '../models/dinov2/dinov2-family.js';
 import { VIT_MAE_FAMILY } from '../models/vit-mae/vit-mae-family.js';
 import { VIT_MSN_FAMILY } from '../models/vit-msn/vit-msn-family.js';
 import { TIMM_WRAPPER_FAMILY } from '../models/timm/timm-family.js';
 import { VIT_FAMILY } from '../models/vit/vit-family.js';
-import { BEIT_IMAGE_PROCESSOR, BIT_IMAGE_PROCESSOR, VIT_HYBRID_IMAGE_PROCESSOR, type ImageProcessorClass } from './image-processors.js';
+import { BIT_IMAGE_PROCESSOR, VIT_HYBRID_IMAGE_PROCESSOR, type ImageProcessorClass } from './image-processors.js';
 
 /**
  * The model families purevit knows: config.json's model_type → config class, the class of each task and
@@ -64,13 +65,13 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
   DINOV2_WITH_REGISTERS_FAMILY,
   VIT_MAE_FAMILY,
   VIT_MSN_FAMILY,
+  BEIT_FAMILY,
 ];
 
 /** transformers' model types whose models purevit does not implement yet, with their image processor. */
 export const PENDING_FAMILIES: readonly PendingFamily[] = [
   { modelType: 'vit_hybrid', imageProcessor: VIT_HYBRID_IMAGE_PROCESSOR },
   { modelType: 'bit', imageProcessor: BIT_IMAGE_PROCESSOR },
-  { modelType: 'beit', imageProcessor: BEIT_IMAGE_PROCESSOR },
 ];
 
 /** Families whose configs are recognised but whose models are not implemented yet (model_type → message). */

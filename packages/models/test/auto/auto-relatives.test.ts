@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  AutoConfig, AutoModel, AutoModelForImageClassification, AutoModelForMaskedImageModeling, AutoModelForPreTraining, DeiTConfig,
+  AutoConfig, AutoModel, BeitConfig, BeitForImageClassification, BeitModel, AutoModelForImageClassification, AutoModelForMaskedImageModeling, AutoModelForPreTraining, DeiTConfig,
   DeiTForImageClassification, DeiTForImageClassificationWithTeacher, DeiTModel, Dinov2Config, Dinov2ForImageClassification, Dinov2Model,
   Dinov2WithRegistersConfig, Dinov2WithRegistersForImageClassification, Dinov2WithRegistersModel, ViTMAEConfig, ViTMAEForPreTraining,
   ViTMAEModel, ViTMSNConfig, ViTMSNForImageClassification, ViTMSNModel, type PretrainedModel,
@@ -29,6 +29,7 @@ describe("the Auto classes know the ViT family's relatives", () => {
     expect((reg as Dinov2WithRegistersConfig).numRegisterTokens).toBe(4);
     expect(await AutoConfig.fromPretrained(golden('vitmae_pretrain'))).toBeInstanceOf(ViTMAEConfig);
     expect(await AutoConfig.fromPretrained(golden('vitmsn_model'))).toBeInstanceOf(ViTMSNConfig);
+    expect(await AutoConfig.fromPretrained(golden('beit_model_relpos'))).toBeInstanceOf(BeitConfig);
     expect(AutoConfig.fromDict({ architectures: ['Dinov2Model'] })).toBeInstanceOf(Dinov2Config);
   });
 
@@ -38,6 +39,7 @@ describe("the Auto classes know the ViT family's relatives", () => {
     expect(await keep(AutoModel.fromPretrained(golden('dinov2_reg_model')))).toBeInstanceOf(Dinov2WithRegistersModel);
     expect(await keep(AutoModel.fromPretrained(golden('vitmae_model')))).toBeInstanceOf(ViTMAEModel);
     expect(await keep(AutoModel.fromPretrained(golden('vitmsn_model')))).toBeInstanceOf(ViTMSNModel);
+    expect(await keep(AutoModel.fromPretrained(golden('beit_model_shared_abs_cls')))).toBeInstanceOf(BeitModel);
     // A task checkpoint into the bare model: the head's keys are reported, not read.
     const deit = await keep(AutoModel.fromPretrained(golden('deit_distilled')));
     expect(deit.loadReport.unexpectedKeys.sort()).toEqual([
@@ -47,12 +49,13 @@ describe("the Auto classes know the ViT family's relatives", () => {
     expect(deit.loadReport.missingKeys).toEqual(['pooler.dense.weight', 'pooler.dense.bias']);
   });
 
-  it('AutoModelForImageClassification: DeiT by config.architectures (as transformers picks from its two classes), DINOv2, ViTMSN', async () => {
+  it('AutoModelForImageClassification: DeiT by config.architectures (as transformers picks from its two classes), DINOv2, ViTMSN, BEiT', async () => {
     expect(await keep(AutoModelForImageClassification.fromPretrained(golden('deit_distilled')))).toBeInstanceOf(DeiTForImageClassificationWithTeacher);
     expect(await keep(AutoModelForImageClassification.fromPretrained(golden('deit_classifier')))).toBeInstanceOf(DeiTForImageClassification);
     expect(await keep(AutoModelForImageClassification.fromPretrained(golden('dinov2_classifier')))).toBeInstanceOf(Dinov2ForImageClassification);
     expect(await keep(AutoModelForImageClassification.fromPretrained(golden('dinov2_reg_classifier')))).toBeInstanceOf(Dinov2WithRegistersForImageClassification);
     expect(await keep(AutoModelForImageClassification.fromPretrained(golden('vitmsn_classifier')))).toBeInstanceOf(ViTMSNForImageClassification);
+    expect(await keep(AutoModelForImageClassification.fromPretrained(golden('beit_classifier')))).toBeInstanceOf(BeitForImageClassification);
   });
 
   it('AutoModelForPreTraining builds ViTMAEForPreTraining; tasks a family lacks are named', async () => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Tensor } from '@purevit/core';
 import {
-  DeiTForImageClassificationWithTeacher, DeiTModel, Dinov2Config, Dinov2ForImageClassification, Dinov2Model, Dinov2WithRegistersModel,
+  BeitForImageClassification, BeitModel, DeiTForImageClassificationWithTeacher, DeiTModel, Dinov2Config, Dinov2ForImageClassification, Dinov2Model, Dinov2WithRegistersModel,
   ViTMAEForPreTraining, ViTMAEModel, ViTMSNModel, type PretrainedModel,
 } from '@purevit/models';
 
@@ -133,5 +133,20 @@ describe("the relatives follow timm's forward contract", () => {
     expect(maxDiff(await model.forwardHead(features), out.logits)).toBe(0);
     const pre = await model.forwardHead(features, { preLogits: true });
     for (let j = 0; j < 64; j++) expect(pre.data[j]).toBe(Math.fround((features.data[j] + features.data[64 + j]) / 2));
+  });
+
+  it('BEiT with mean pooling: the classifier reads pooler_output (LayerNorm of the patch mean); any input size works without a flag', async () => {
+    const model = await load(BeitForImageClassification.fromPretrained(golden('beit_classifier')));
+    const x = wave([2, 3, 48, 48]);
+    const { logits } = await model.forward({ pixelValues: x });
+    const features = await model.forwardFeatures(x);
+    expect(maxDiff(await model.forwardHead(features), logits)).toBe(0);
+    const backbone = await load(BeitModel.fromPretrained(golden('beit_classifier')));
+    const { poolerOutput, lastHiddenState } = await backbone.forward({ pixelValues: x });
+    expect(maxDiff(lastHiddenState, features)).toBe(0);
+    expect(maxDiff(await model.forwardHead(features, { preLogits: true }), poolerOutput!)).toBe(0);
+    expect(backbone.loadReport.unexpectedKeys.sort()).toEqual(['classifier.bias', 'classifier.weight']);
+    // A 64x32 input: a 4x2 window, its bias table resampled from the native 3x3 one.
+    expect((await model.forward({ pixelValues: wave([1, 3, 64, 32]) })).logits.shape).toEqual([1, 10]);
   });
 });

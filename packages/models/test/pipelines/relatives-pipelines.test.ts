@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BitImageProcessor, DeiTImageProcessor, loadImage } from '@purevit/image';
+import { BeitImageProcessor, BitImageProcessor, DeiTImageProcessor, loadImage } from '@purevit/image';
 import { AutoModel, AutoModelForImageClassification, clsAttention, pipeline } from '@purevit/models';
 import { GOLDEN, softmax64 } from './fixtures.js';
 
@@ -70,6 +70,19 @@ describe("pipelines over the ViT family's relatives", () => {
     const expected = clsAttention(last.select(0).data, 4, 41, 5);
     expect(map.values).toHaveLength(36);
     map.values.forEach((v, j) => expect(Math.abs(v - expected[j])).toBeLessThan(1e-6));
+    await model.dispose();
+  });
+
+  it('image-classification on BEiT with its BeitImageProcessor (a legacy hub config)', async () => {
+    const pre = { feature_extractor_type: 'BeitFeatureExtractor', size: 48, do_center_crop: false, resample: 2, reduce_labels: false };
+    const dir = await repoWith(root, 'beit_classifier', pre);
+    const classify = await pipeline('image-classification', dir, { batchSize: 1 });
+    expect(classify.processor).toBeInstanceOf(BeitImageProcessor);
+    const [top] = await classify([IMAGES[1]]);
+    const model = await AutoModelForImageClassification.fromPretrained(dir);
+    const { logits } = await model.forward({ pixelValues: BeitImageProcessor.fromConfig(pre).preprocessRgb(await loadRgb(IMAGES[1])) });
+    const scores = softmax64(logits.select(0).data);
+    for (const { label, score } of top) expect(Math.abs(score - scores[model.config.label2id![label]])).toBeLessThan(1e-6);
     await model.dispose();
   });
 

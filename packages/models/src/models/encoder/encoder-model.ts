@@ -214,7 +214,7 @@ export abstract class EncoderModel<C extends VisionEncoderConfig = VisionEncoder
     await runTransformer({
       what: `${this.className} forward`, engine, state,
       batch, tokens, dim: hiddenSize, mlpDim: this.mlpDim, heads,
-      blocks: this.encoder, layers, implementation: this.attnImplementation, headMasks,
+      blocks: this.encoder, layers, implementation: this.attnImplementation, headMasks, biases: this.attentionBiases(grid),
       embedLengths: (images) => ({
         pixels: images * image,
         ...Object.fromEntries(perImage.map((p) => [`input:${p.name}`, images * p.width])),
@@ -241,6 +241,11 @@ export abstract class EncoderModel<C extends VisionEncoderConfig = VisionEncoder
       final: final.data,
     });
     return { batch, tokens, grid, final, hidden, attentions };
+  }
+
+  /** [heads, tokens, tokens] added to each block's attention scores for an input's patch grid (BEiT's relative position bias); none by default. */
+  protected attentionBiases(_grid: readonly [number, number]): readonly (DeviceArray | undefined)[] | undefined {
+    return undefined;
   }
 
   /** Per-image inputs of a call that gives none (ViTMAE: a random masking); none by default. */
