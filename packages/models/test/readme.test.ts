@@ -13,3 +13,9 @@ it('README example runs and prints what it says', async () => {
   expect(logs[0][0]).toBe('Ankle boot'); // samples.json: 0000_9.png, PyTorch predicts 9
   expect(logs[0][1]).toEqual([1, 10]);
 });
+
+it("README's relatives example runs and prints what it says", async () => {
+  const code = tsBlocks(join(pkg, 'README.md'))[1];
+  const logs = await runExample(code, join(dir, 'relatives.ts'), REPO_ROOT);
+  expect(logs[0]).toEqual(['dinov2', [1, 17, 64], [1, 64]]);
+});
