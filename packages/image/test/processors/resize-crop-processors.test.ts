@@ -60,6 +60,12 @@ describe('BitImageProcessor shortest-edge resize', () => {
     expect(BitImageProcessor.fromConfig({ size: { height: 30, width: 20 } }).resizedSize(100, 50)).toEqual([20, 30]);
   });
 
+  it('refuses a resize whose long edge would be huge (a very thin image), naming the sizes', () => {
+    expect(() => shortestEdgeResize(1, 8000, 224)).toThrow(/BitImageProcessor: the long edge of a 1x8000 image resized to a shortest edge of 224 must be an integer in 1..8192 \(image side in pixels\), got 1792000/);
+    const thin = { data: new Uint8Array(1 * 100 * 3), width: 1, height: 100 };
+    expect(() => new BitImageProcessor().preprocessRgb(thin)).toThrow(/got 22400/);
+  });
+
   it('refuses sizes it cannot resize to and configs of other processors', () => {
     expect(() => BitImageProcessor.fromConfig({ size: { longest_edge: 300 } })).toThrow(/shortest_edge or height and width/);
     expect(() => BitImageProcessor.fromConfig({ image_processor_type: 'DeiTImageProcessor' })).toThrow(/BitImageProcessor cannot load a DeiTImageProcessor config/);
