@@ -26,4 +26,5 @@ export { erfReference } from './host/erf-reference.js';
 export { expf } from './host/exp.js';
 export { foldBatchNorm } from './host/fold-batch-norm.js';
 export { bceWithLogits, crossEntropy, maskedPixelL1Loss, mseLoss } from './host/losses.js';
+export { maePixelLoss } from './host/mae-pixel-loss.js';
 export { bceWithLogitsReference, crossEntropyReference, mseLossReference } from './host/losses-reference.js';

@@ -6,6 +6,7 @@ export { KIND_RUNNERS, kindRunner } from './kinds/index.js';
 export { disposeGoldenEngines, goldenEngines, type GoldenEngine } from './engines.js';
 export { engineKernels, kernelImplementations, type OpCall, type Place, type Program, type KernelImplementation } from './kinds/kernel-implementations.js';
 export { MODEL_CLASSES, type CaseInputs, type LoadedModel, type ModelAdapter, type ModelOutputs } from './kinds/model-classes.js';
+export { RELATIVE_MODEL_CLASSES } from './kinds/relative-model-classes.js';
 export { formatResult, runCase, runGolden, type RunOptions, type RunSummary } from './runner.js';
 export { FASHION_MNIST_DIR, evaluateFashion, formatFashionReport, type Disagreement, type FashionEvalOptions, type FashionEvalReport } from './fashion/eval.js';
 export { readIdx, type IdxArray } from './fashion/idx.js';

@@ -8,6 +8,14 @@ import { discoverCases, formatResult, goldenEngines, runGolden, type RunSummary 
 const GOLDEN = fileURLToPath(new URL('../../../golden/', import.meta.url));
 /** Engines golden model cases run on: the TypeScript kernels, and the WASM ones (plain SIMD, and FMA: Node 20 enables it by flag in this process). */
 const MODEL_ENGINES = ['wasm', 'wasm-fma', 'js'];
+/** The relatives' model cases copied from ../shared/golden so far. */
+const RELATIVE_CASES = [
+  'beit_classifier', 'beit_model_relpos', 'beit_model_relpos_40x32', 'beit_model_shared_abs_cls',
+  'deit_classifier', 'deit_distilled', 'deit_distilled_interp_48x40', 'deit_model_basic',
+  'dinov2_classifier', 'dinov2_interp_224style', 'dinov2_interp_nonsquare', 'dinov2_mask_token', 'dinov2_model_basic',
+  'dinov2_reg_classifier', 'dinov2_reg_interp_64x32', 'dinov2_reg_model', 'dinov2_swiglu',
+  'vitmae_model', 'vitmae_pretrain', 'vitmae_pretrain_interp_40x56', 'vitmae_pretrain_normpix', 'vitmsn_classifier', 'vitmsn_model',
+];
 const variantLabels = (impls: readonly string[]): string[] => MODEL_ENGINES.flatMap((e) => impls.map((i) => `${e}/${i}`));
 
 describe('the golden fixtures in golden/', () => {
@@ -54,6 +62,20 @@ describe('the golden fixtures in golden/', () => {
     }
   });
 
+  it("runs every case of the ViT family's relatives (DeiT, DINOv2, BEiT, ViTMAE, ViTMSN) on every engine, every output compared", async () => {
+    const relatives = summary.results.filter((r) => /^(deit|dinov2|beit|vitmae|vitmsn)_/.test(r.name) && r.kind === 'model');
+    expect(relatives.map((r) => r.name).sort()).toEqual(RELATIVE_CASES);
+    for (const r of relatives) {
+      expect(r.status, r.name).toBe('pass');
+      expect(r.worstRatio, r.name).toBeLessThanOrEqual(1);
+      const json = JSON.parse(await readFile(`${GOLDEN}${r.name}/case.json`, 'utf8')) as { outputs: Record<string, string | string[]>; forward_kwargs?: Record<string, unknown> };
+      const eagerOnly = json.forward_kwargs?.output_attentions === true;
+      expect(r.variants.map((v) => v.label), r.name).toEqual(variantLabels(eagerOnly ? ['eager'] : ['eager', 'fused']));
+      const tensors = Object.values(json.outputs).flat().length;
+      for (const v of r.variants) expect(v.comparisons.length, r.name).toBe(tensors);
+    }
+  });
+
   it('runs every kernel case against the references and every engine of the backend registry (WASM on 1 and 2 threads, plain and FMA)', async () => {
     const kernels = summary.results.find((r) => r.kind === 'kernel');
     expect(kernels?.status).toBe('pass');
@@ -71,6 +93,7 @@ describe('the golden fixtures in golden/', () => {
   it('runs every image decode, PIL resize and image processor case (none skipped)', () => {
     const image = summary.results.filter((r) => r.kind === 'image' || r.kind === 'image_processor');
     expect(image.map((r) => r.name).sort()).toEqual([
+      'beitproc_default', 'beitproc_hub_legacy', 'bitproc_dinov2', 'deitproc_hub_256_224', 'deitproc_pad_crop',
       'images', 'pil_resize', 'timmproc_bilinear', 'timmproc_border', 'timmproc_inception_nonsquare', 'timmproc_resnet50_a1_test_size',
       'timmproc_resnet50_a1_wrapper', 'timmproc_squash', 'timmproc_vit_224_center', 'vitproc_default', 'vitproc_imagenet_384_bicubic',
       'vitproc_no_resize_224',

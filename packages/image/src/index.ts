@@ -18,6 +18,24 @@ export {
   type ImageSize,
   type ViTImageProcessorOptions,
 } from './processors/vit-image-processor.js';
+export { getSizeDict, requireHeightWidth, type HeightWidth, type SizeDict } from './processors/size-dict.js';
+export { centerCrop, centerCropOrigin, type CropOrigin } from './processors/center-crop.js';
+export {
+  ResizeCropImageProcessor,
+  type ResizeCropDefaults,
+  type ResizeCropImageProcessorOptions,
+  type SizeInput,
+} from './processors/resize-crop-image-processor.js';
+export { DeiTImageProcessor, DEIT_PROCESSOR_TYPES } from './processors/deit-image-processor.js';
+export { BeitImageProcessor, BEIT_PROCESSOR_TYPES, type BeitImageProcessorOptions } from './processors/beit-image-processor.js';
+export {
+  BitImageProcessor,
+  BIT_PROCESSOR_TYPES,
+  OPENAI_CLIP_MEAN,
+  OPENAI_CLIP_STD,
+  shortestEdgeResize,
+  type BitImageProcessorOptions,
+} from './processors/bit-image-processor.js';
 export { TimmWrapperImageProcessor, type TimmSizeDict, type TimmWrapperImageProcessorOptions } from './processors/timm-image-processor.js';
 export {
   resolveDataConfig,

@@ -1,6 +1,14 @@
 // Configs
 export { PretrainedConfig, PROBLEM_TYPES, type JsonObject, type JsonValue, type ProblemType } from './configs/pretrained-config.js';
 export { ViTConfig, type Size2 } from './models/vit/vit-config.js';
+export { VisionEncoderConfig, type EncoderDefaults } from './configs/vision-encoder-config.js';
+export { readBackboneStages, type BackboneStages } from './configs/backbone-stages.js';
+export { DeiTConfig } from './models/deit/deit-config.js';
+export { Dinov2Config } from './models/dinov2/dinov2-config.js';
+export { Dinov2WithRegistersConfig } from './models/dinov2/dinov2-with-registers-config.js';
+export { BeitConfig } from './models/beit/beit-config.js';
+export { ViTMAEConfig } from './models/vit-mae/vit-mae-config.js';
+export { ViTMSNConfig } from './models/vit-msn/vit-msn-config.js';
 
 // Layers (shared by every ViT-style family)
 export { Linear, concatLinears, readLinear, type LinearForward, type LinearWeights } from './layers/linear.js';
@@ -41,9 +49,54 @@ export { ViTForMaskedImageModeling, type ViTForMaskedImageModelingLoadOptions } 
 export { classificationLoss, inferProblemType, type Labels } from './models/classification-loss.js';
 export { headMaskPerLayer } from './models/head-mask.js';
 export type {
-  BaseForwardInputs, ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel, PretrainedModel,
+  BaseForwardInputs, ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel, PreTrainingModel, PreTrainingOutput, PretrainedModel,
 } from './models/model-interfaces.js';
 export { VIT_FAMILY } from './models/vit/vit-family.js';
+export { DEIT_FAMILY } from './models/deit/deit-family.js';
+export { DINOV2_FAMILY, DINOV2_WITH_REGISTERS_FAMILY } from './models/dinov2/dinov2-family.js';
+export { VIT_MAE_FAMILY } from './models/vit-mae/vit-mae-family.js';
+export { VIT_MSN_FAMILY } from './models/vit-msn/vit-msn-family.js';
+export { BEIT_FAMILY } from './models/beit/beit-family.js';
+
+// The ViT family's relatives: DeiT, DINOv2 (+ registers), BEiT, ViTMAE, ViTMSN
+export { adaptBaseModelPrefix } from './models/base-model-prefix.js';
+export { EncoderModel, readEach, type EncoderInputs, type EncoderIntermediatesOptions } from './models/encoder/encoder-model.js';
+export { EncoderTaskModel, buildTaskModel } from './models/encoder/encoder-task-model.js';
+export type { EmbedChunk, PerImageInput, TokenEmbeddings } from './models/encoder/token-embeddings.js';
+export { PatchTokenEmbeddings, type PatchTokenEmbeddingsOptions, type PositionResize } from './models/encoder/patch-token-embeddings.js';
+export { DEIT_BACKBONE, DEIT_HEADS, adaptDeiTCheckpoint } from './models/deit/deit-checkpoint.js';
+export { DeiTModel, type DeiTModelLoadOptions } from './models/deit/deit-model.js';
+export { EncoderClassifier, loadClassifier, type ClassifierInputs } from './models/encoder/encoder-classifier.js';
+export { DeiTForImageClassification, type DeiTForImageClassificationLoadOptions } from './models/deit/deit-for-image-classification.js';
+export {
+  DeiTForImageClassificationWithTeacher, type DeiTForImageClassificationWithTeacherLoadOptions, type DeiTForImageClassificationWithTeacherOutput,
+} from './models/deit/deit-for-image-classification-with-teacher.js';
+export { SwiGluMlp } from './layers/swiglu-mlp.js';
+export type { FeedForward } from './layers/feed-forward.js';
+export { DINOV2_BACKBONE, DINOV2_WITH_REGISTERS_BACKBONE, adaptDinov2Checkpoint } from './models/dinov2/dinov2-checkpoint.js';
+export { loadDinov2Layer } from './models/dinov2/dinov2-layer.js';
+export { Dinov2FamilyModel, type Dinov2Layout } from './models/dinov2/dinov2-family-model.js';
+export { Dinov2Model, type Dinov2ModelInputs, type Dinov2ModelLoadOptions } from './models/dinov2/dinov2-model.js';
+export { Dinov2WithRegistersModel, type Dinov2WithRegistersModelLoadOptions } from './models/dinov2/dinov2-with-registers-model.js';
+export {
+  Dinov2ForImageClassification, Dinov2WithRegistersForImageClassification,
+  type Dinov2ForImageClassificationLoadOptions, type Dinov2WithRegistersForImageClassificationLoadOptions,
+} from './models/dinov2/dinov2-for-image-classification.js';
+export { VIT_MAE_BACKBONE, adaptViTMAECheckpoint } from './models/vit-mae/vit-mae-checkpoint.js';
+export { randomMasking, type RandomMasking } from './models/vit-mae/random-masking.js';
+export { ViTMAEEmbeddings } from './models/vit-mae/vit-mae-embeddings.js';
+export { ViTMAEModel, type MaskingPlan, type ViTMAEModelInputs, type ViTMAEModelLoadOptions, type ViTMAEModelOutput } from './models/vit-mae/vit-mae-model.js';
+export { ViTMAEDecoder, type DecoderInput } from './models/vit-mae/vit-mae-decoder.js';
+export { ViTMAEForPreTraining, type ViTMAEForPreTrainingLoadOptions, type ViTMAEForPreTrainingOutput } from './models/vit-mae/vit-mae-for-pre-training.js';
+export { BEIT_BACKBONE, adaptBeitCheckpoint } from './models/beit/beit-checkpoint.js';
+export { relativeDistanceCount, relativePositionIndex } from './models/beit/relative-position-index.js';
+export { BeitRelativePositionBias } from './models/beit/relative-position-bias.js';
+export { loadBeitLayer, type BeitLayer } from './models/beit/beit-layer.js';
+export { BeitModel, type BeitModelLoadOptions, type BeitPooling } from './models/beit/beit-model.js';
+export { BeitForImageClassification, type BeitForImageClassificationLoadOptions } from './models/beit/beit-for-image-classification.js';
+export { VIT_MSN_BACKBONE, adaptViTMSNCheckpoint } from './models/vit-msn/vit-msn-checkpoint.js';
+export { ViTMSNModel, type ViTMSNModelLoadOptions } from './models/vit-msn/vit-msn-model.js';
+export { ViTMSNForImageClassification, type ViTMSNForImageClassificationLoadOptions } from './models/vit-msn/vit-msn-for-image-classification.js';
 
 // timm wrapper (timm VisionTransformer and ResNet checkpoints through transformers' TimmWrapper classes)
 export { TimmWrapperConfig, type TimmWrapperConfigOverrides } from './models/timm/timm-wrapper-config.js';
@@ -65,7 +118,7 @@ export { TIMM_WRAPPER_FAMILY } from './models/timm/timm-family.js';
 
 // Auto classes
 export { AutoConfig } from './auto/auto-config.js';
-export { AutoModel, AutoModelForImageClassification, AutoModelForMaskedImageModeling } from './auto/auto-model.js';
+export { AutoModel, AutoModelForImageClassification, AutoModelForMaskedImageModeling, AutoModelForPreTraining } from './auto/auto-model.js';
 export {
   MODEL_FAMILIES, PENDING_FAMILIES, PENDING_MODEL_TYPES, familyFor, imageProcessorClasses, imageProcessorFor, resolveModelType,
   type AutoLoadOptions, type AutoTask, type ModelFamily, type PendingFamily, type TaskClass, type TaskModels,

@@ -19,3 +19,9 @@ it('README engine / forward-contract example runs and prints what it says', asyn
   const logs = await runExample(code, join(dir, 'example-intermediates.ts'), REPO_ROOT);
   expect(logs[0][0]).toEqual([[1, 49, 96], [1, 49, 96]]);
 });
+
+it("README's relatives example runs and prints what it says", async () => {
+  const code = tsBlocks(join(pkg, 'README.md'))[2];
+  const logs = await runExample(code, join(dir, 'relatives.ts'), REPO_ROOT);
+  expect(logs[0]).toEqual(['dinov2', [1, 17, 64], [1, 64]]);
+});

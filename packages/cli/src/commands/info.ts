@@ -1,6 +1,6 @@
 import { loadWeights, type WeightMap } from '@purevit/weights';
 import { openRepo } from '@purevit/weights/platform';
-import { AutoConfig, ViTConfig, type JsonObject, type JsonValue, type PretrainedConfig } from '@purevit/models';
+import { AutoConfig, ViTConfig, VisionEncoderConfig, type JsonObject, type JsonValue, type PretrainedConfig } from '@purevit/models';
 import { booleanFlag, modelChoice, requirePositionals, type Command } from '../command.js';
 
 interface Summary {
@@ -31,10 +31,10 @@ function obj(v: JsonValue | undefined): JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {};
 }
 
-/** The architecture in a few numbers: ViT's from its config (transformers' defaults applied), others from config.json / timm's model_args. */
+/** The architecture in a few numbers: ViT's and its relatives' from their config (transformers' defaults applied), others from config.json / timm's model_args. */
 export function summarize(config: PretrainedConfig, dict: JsonObject): Summary {
   const architectures = Array.isArray(dict.architectures) ? dict.architectures.filter((a): a is string => typeof a === 'string') : typeof dict.architecture === 'string' ? [dict.architecture] : [];
-  if (config instanceof ViTConfig) {
+  if (config instanceof ViTConfig || config instanceof VisionEncoderConfig) {
     return {
       modelType: config.modelType, architectures, hiddenSize: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads,
       imageSize: pair(config.imageSize), patchSize: pair(config.patchSize), labels: config.numLabels,

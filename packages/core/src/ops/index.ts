@@ -16,6 +16,7 @@ import { conv2d, type Conv2dArgs } from './conv2d.js';
 import { copyRows, type CopyRowsArgs } from './copy-rows.js';
 import { depthwiseConv2d, type DepthwiseConv2dArgs } from './depthwise-conv2d.js';
 import { embedTokens, type EmbedTokensArgs } from './embed-tokens.js';
+import { gatherRows, type GatherRowsArgs } from './gather-rows.js';
 import { groupNorm, type GroupNormArgs } from './group-norm.js';
 import { interpolate, type InterpolateArgs } from './interpolate.js';
 import { layerNorm, type LayerNormArgs } from './layer-norm.js';
@@ -44,6 +45,7 @@ export {
 } from './conv2d.js';
 export type { CopyRowsArgs } from './copy-rows.js';
 export type { EmbedTokensArgs } from './embed-tokens.js';
+export { gatherIndex, type GatherRowsArgs } from './gather-rows.js';
 export { groupNormSizes, type GroupNormArgs } from './group-norm.js';
 export type { InterpolateArgs, InterpolateOptions } from './interpolate.js';
 export type { LayerNormArgs } from './layer-norm.js';
@@ -74,6 +76,7 @@ export interface OpArgs<A> {
   embedTokens: EmbedTokensArgs<A>;
   maskTokens: MaskTokensArgs<A>;
   copyRows: CopyRowsArgs<A>;
+  gatherRows: GatherRowsArgs<A>;
   transpose: TransposeArgs<A>;
   pool2d: Pool2dArgs<A>;
   adaptivePool2d: AdaptivePool2dArgs<A>;
@@ -102,6 +105,7 @@ export const OPS: { readonly [K in OpName]: OpOf<K> } = {
   embedTokens,
   maskTokens,
   copyRows,
+  gatherRows,
   transpose,
   pool2d,
   adaptivePool2d,

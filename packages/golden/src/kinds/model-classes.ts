@@ -87,7 +87,7 @@ export const MODEL_CLASSES: Record<string, ModelAdapter> = {
   },
 };
 
-function wrap(model: { attnImplementation: AttentionImplementation; dispose(): Promise<void> }, run: LoadedModel['run']): LoadedModel {
+export function wrap(model: { attnImplementation: AttentionImplementation; dispose(): Promise<void> }, run: LoadedModel['run']): LoadedModel {
   return {
     dispose: () => model.dispose(),
     get attnImplementation() {
@@ -107,7 +107,7 @@ function wrapTimm(model: { attnImplementation: AttentionImplementation; timmMode
   return loaded;
 }
 
-function vitInitOptions(init: Record<string, unknown>, allowed: string[]): { addPoolingLayer?: boolean; useMaskToken?: boolean } {
+export function vitInitOptions(init: Record<string, unknown>, allowed: string[]): { addPoolingLayer?: boolean; useMaskToken?: boolean } {
   for (const key of Object.keys(init)) if (!allowed.includes(key)) throw new Error(`unsupported model_init_kwargs key ${key}`);
   return {
     ...(typeof init.add_pooling_layer === 'boolean' ? { addPoolingLayer: init.add_pooling_layer } : {}),
@@ -115,7 +115,7 @@ function vitInitOptions(init: Record<string, unknown>, allowed: string[]): { add
   };
 }
 
-function checkNoInitOptions(init: Record<string, unknown>): Record<string, never> {
+export function checkNoInitOptions(init: Record<string, unknown>): Record<string, never> {
   for (const key of Object.keys(init)) throw new Error(`unsupported model_init_kwargs key ${key}`);
   return {};
 }
@@ -123,7 +123,7 @@ function checkNoInitOptions(init: Record<string, unknown>): Record<string, never
 const VIT_FORWARD_KWARGS = ['output_hidden_states', 'output_attentions', 'interpolate_pos_encoding', 'return_dict'];
 
 /** ViT forward inputs; an input or keyword the case uses and the adapter does not know is an error. */
-function vitInputs(inputs: CaseInputs, kwargs: Record<string, unknown>, extraInputs: string[]): ViTModelInputs {
+export function vitInputs(inputs: CaseInputs, kwargs: Record<string, unknown>, extraInputs: string[]): ViTModelInputs {
   for (const key of Object.keys(inputs)) {
     if (!['pixel_values', 'head_mask', ...extraInputs].includes(key)) throw new Error(`unsupported forward input ${key}`);
   }
@@ -207,14 +207,14 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function tensorOrNull(value: Tensor | BigInt64Array | undefined): Tensor | null {
+export function tensorOrNull(value: Tensor | BigInt64Array | undefined): Tensor | null {
   if (value === undefined) return null;
   if (!(value instanceof Tensor)) throw new Error('expected a float or bool tensor input, got an integer one');
   return value;
 }
 
 /** camelCase output fields → the snake_case names case.json uses. */
-function snakeCase(outputs: Record<string, unknown>): ModelOutputs {
+export function snakeCase(outputs: Record<string, unknown>): ModelOutputs {
   const out: ModelOutputs = {};
   for (const [key, value] of Object.entries(outputs)) {
     out[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value as Tensor | Tensor[] | null;

@@ -16,12 +16,16 @@ import { IoFile } from '../io.js';
 import { judge, skip, type CaseOutcome, type VariantResult } from '../outcome.js';
 import { compareTensor, worstRatio, type Comparison } from '../tolerance.js';
 import { goldenEngines } from '../engines.js';
-import { MODEL_CLASSES, type CaseInputs, type ModelOutputs } from './model-classes.js';
+import { MODEL_CLASSES, type CaseInputs, type ModelAdapter, type ModelOutputs } from './model-classes.js';
+import { RELATIVE_MODEL_CLASSES } from './relative-model-classes.js';
+
+/** Every class the kind can build: ViT and TimmWrapper, then the ViT family's relatives. */
+const ADAPTERS: Readonly<Record<string, ModelAdapter>> = { ...MODEL_CLASSES, ...RELATIVE_MODEL_CLASSES };
 
 export async function runModelCase(goldenCase: GoldenCase): Promise<CaseOutcome> {
   const json = goldenCase.json;
   const className = json.class ?? '';
-  const adapter = Object.prototype.hasOwnProperty.call(MODEL_CLASSES, className) ? MODEL_CLASSES[className] : undefined;
+  const adapter = Object.prototype.hasOwnProperty.call(ADAPTERS, className) ? ADAPTERS[className] : undefined;
   if (!adapter) return skip(`class ${className || '(none)'} not supported by this runner yet`);
   if (typeof json.model_dir !== 'string') throw new Error('case.json has no model_dir');
 
@@ -84,6 +88,9 @@ async function readInputs(io: IoFile, json: CaseJson): Promise<CaseInputs> {
   return inputs;
 }
 
+/** Stored dtypes of exact (index) outputs. */
+const INTEGER_DTYPES: readonly string[] = ['I64', 'I32', 'U8', 'BOOL'];
+
 /** Compares every output field of case.json (tuple fields item by item) under the tolerance policy. */
 async function compareOutputs(io: IoFile, json: CaseJson, outputs: ModelOutputs): Promise<Comparison[]> {
   const comparisons: Comparison[] = [];
@@ -98,7 +105,10 @@ async function compareOutputs(io: IoFile, json: CaseJson, outputs: ModelOutputs)
     }
     for (let i = 0; i < names.length; i++) {
       const expected = await io.tensor(names[i]);
-      comparisons.push(compareTensor(names[i], items[i], expected, json.fp32_error?.[names[i]] ?? 0, json.expected_max_abs?.[names[i]]));
+      const c = compareTensor(names[i], items[i], expected, json.fp32_error?.[names[i]] ?? 0, json.expected_max_abs?.[names[i]]);
+      // Integer outputs (ViTMAE's ids_restore) must match exactly, not within the float bound.
+      const exact = INTEGER_DTYPES.includes(io.dtype(names[i]));
+      comparisons.push(exact && !c.problem ? { ...c, bound: 0, ratio: c.maxError === 0 ? 0 : Infinity } : c);
     }
   }
   return comparisons;

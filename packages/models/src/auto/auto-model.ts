@@ -41,3 +41,14 @@ export class AutoModelForMaskedImageModeling {
     return load('masked-image-modeling', repo, options);
   }
 }
+
+/** transformers' AutoModelForPreTraining (ViTMAEForPreTraining for "vit_mae"). */
+export class AutoModelForPreTraining {
+  static async fromPretrained(idOrPath: string, options: AutoLoadOptions = {}): Promise<TaskModels['pre-training']> {
+    return load('pre-training', await openRepo(idOrPath, options), options);
+  }
+
+  static async fromRepo(repo: ModelRepo, options: AutoLoadOptions = {}): Promise<TaskModels['pre-training']> {
+    return load('pre-training', repo, options);
+  }
+}

@@ -4,7 +4,9 @@
  * refuses with a clear "not supported yet" rather than substituting another.
  */
 
-import { TimmWrapperImageProcessor, ViTImageProcessor, type AnyImageProcessor } from '@purevit/image';
+import {
+  BeitImageProcessor, BitImageProcessor, DeiTImageProcessor, TimmWrapperImageProcessor, ViTImageProcessor, type AnyImageProcessor,
+} from '@purevit/image';
 import type { JsonObject } from '../configs/pretrained-config.js';
 
 export type { AnyImageProcessor } from '@purevit/image';
@@ -30,8 +32,22 @@ export const TIMM_WRAPPER_IMAGE_PROCESSOR: ImageProcessorClass = {
   fromConfig: (pre, model) => TimmWrapperImageProcessor.fromConfig(pre && pre.pretrained_cfg !== undefined ? pre : (model ?? {})),
 };
 
+/** BiT's (what DINOv2 checkpoints use): shortest-edge resize, centre crop. */
+export const BIT_IMAGE_PROCESSOR: ImageProcessorClass = {
+  className: 'BitImageProcessor',
+  aliases: ['BitImageProcessorFast'],
+  fromConfig: (pre) => BitImageProcessor.fromConfig(pre ?? {}),
+};
+export const DEIT_IMAGE_PROCESSOR: ImageProcessorClass = {
+  className: 'DeiTImageProcessor',
+  aliases: ['DeiTImageProcessorFast', 'DeiTFeatureExtractor'],
+  fromConfig: (pre) => DeiTImageProcessor.fromConfig(pre ?? {}),
+};
+export const BEIT_IMAGE_PROCESSOR: ImageProcessorClass = {
+  className: 'BeitImageProcessor',
+  aliases: ['BeitImageProcessorFast', 'BeitFeatureExtractor'],
+  fromConfig: (pre) => BeitImageProcessor.fromConfig(pre ?? {}),
+};
+
 /** Classes transformers maps families to that purevit does not implement yet. */
-export const BIT_IMAGE_PROCESSOR: ImageProcessorClass = { className: 'BitImageProcessor', aliases: ['BitImageProcessorFast'] };
 export const VIT_HYBRID_IMAGE_PROCESSOR: ImageProcessorClass = { className: 'ViTHybridImageProcessor' };
-export const DEIT_IMAGE_PROCESSOR: ImageProcessorClass = { className: 'DeiTImageProcessor', aliases: ['DeiTImageProcessorFast', 'DeiTFeatureExtractor'] };
-export const BEIT_IMAGE_PROCESSOR: ImageProcessorClass = { className: 'BeitImageProcessor', aliases: ['BeitImageProcessorFast', 'BeitFeatureExtractor'] };

@@ -1,12 +1,15 @@
 import { ConfigError, formatList, formatValue, type ModelRepo } from '@purevit/weights';
 import type { JsonObject, PretrainedConfig } from '../configs/pretrained-config.js';
 import type { LoadOptions } from '../models/load-options.js';
-import type { ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel } from '../models/model-interfaces.js';
+import type { ImageClassificationModel, ImageFeatureModel, MaskedImageModelingModel, PreTrainingModel } from '../models/model-interfaces.js';
+import { BEIT_FAMILY } from '../models/beit/beit-family.js';
+import { DEIT_FAMILY } from '../models/deit/deit-family.js';
+import { DINOV2_FAMILY, DINOV2_WITH_REGISTERS_FAMILY } from '../models/dinov2/dinov2-family.js';
+import { VIT_MAE_FAMILY } from '../models/vit-mae/vit-mae-family.js';
+import { VIT_MSN_FAMILY } from '../models/vit-msn/vit-msn-family.js';
 import { TIMM_WRAPPER_FAMILY } from '../models/timm/timm-family.js';
 import { VIT_FAMILY } from '../models/vit/vit-family.js';
-import {
-  BEIT_IMAGE_PROCESSOR, BIT_IMAGE_PROCESSOR, DEIT_IMAGE_PROCESSOR, VIT_HYBRID_IMAGE_PROCESSOR, VIT_IMAGE_PROCESSOR, type ImageProcessorClass,
-} from './image-processors.js';
+import { BIT_IMAGE_PROCESSOR, VIT_HYBRID_IMAGE_PROCESSOR, type ImageProcessorClass } from './image-processors.js';
 
 /**
  * The model families purevit knows: config.json's model_type → config class, the class of each task and
@@ -16,12 +19,13 @@ import {
  * loading one of its models says so.
  */
 
-export type AutoTask = 'model' | 'image-classification' | 'masked-image-modeling';
+export type AutoTask = 'model' | 'image-classification' | 'masked-image-modeling' | 'pre-training';
 
 export interface TaskModels {
   model: ImageFeatureModel;
   'image-classification': ImageClassificationModel;
   'masked-image-modeling': MaskedImageModelingModel;
+  'pre-training': PreTrainingModel;
 }
 
 /** Options of the Auto classes: the common ones plus family-specific ones (e.g. ViT's addPoolingLayer). */
@@ -40,8 +44,11 @@ export interface ModelFamily {
   modelType: string;
   configFromDict(dict: JsonObject): PretrainedConfig;
   tasks: { [T in AutoTask]?: TaskClass<TaskModels[T]> };
-  /** The image processor transformers uses for this model_type. */
-  imageProcessor: ImageProcessorClass;
+  /**
+   * The image processor transformers uses for this model_type; null where transformers has none
+   * (dinov2_with_registers: its repos name the class in preprocessor_config.json).
+   */
+  imageProcessor: ImageProcessorClass | null;
 }
 
 /** A family whose image processor is known but whose models are not implemented yet. */
@@ -53,17 +60,18 @@ export interface PendingFamily {
 export const MODEL_FAMILIES: readonly ModelFamily[] = [
   VIT_FAMILY,
   TIMM_WRAPPER_FAMILY,
+  DEIT_FAMILY,
+  DINOV2_FAMILY,
+  DINOV2_WITH_REGISTERS_FAMILY,
+  VIT_MAE_FAMILY,
+  VIT_MSN_FAMILY,
+  BEIT_FAMILY,
 ];
 
 /** transformers' model types whose models purevit does not implement yet, with their image processor. */
 export const PENDING_FAMILIES: readonly PendingFamily[] = [
-  { modelType: 'vit_mae', imageProcessor: VIT_IMAGE_PROCESSOR },
-  { modelType: 'vit_msn', imageProcessor: VIT_IMAGE_PROCESSOR },
   { modelType: 'vit_hybrid', imageProcessor: VIT_HYBRID_IMAGE_PROCESSOR },
-  { modelType: 'dinov2', imageProcessor: BIT_IMAGE_PROCESSOR },
   { modelType: 'bit', imageProcessor: BIT_IMAGE_PROCESSOR },
-  { modelType: 'deit', imageProcessor: DEIT_IMAGE_PROCESSOR },
-  { modelType: 'beit', imageProcessor: BEIT_IMAGE_PROCESSOR },
 ];
 
 /** Families whose configs are recognised but whose models are not implemented yet (model_type → message). */
@@ -78,13 +86,14 @@ export function imageProcessorFor(modelType: string): ImageProcessorClass | null
 
 /** Every image processor class the registry names, each once. */
 export function imageProcessorClasses(): ImageProcessorClass[] {
-  return [...new Set([...MODEL_FAMILIES, ...PENDING_FAMILIES].map((f) => f.imageProcessor))];
+  return [...new Set([...MODEL_FAMILIES, ...PENDING_FAMILIES].flatMap((f) => (f.imageProcessor ? [f.imageProcessor] : [])))];
 }
 
 export const TASK_NAMES: Readonly<Record<AutoTask, string>> = {
   model: 'AutoModel',
   'image-classification': 'AutoModelForImageClassification',
   'masked-image-modeling': 'AutoModelForMaskedImageModeling',
+  'pre-training': 'AutoModelForPreTraining',
 };
 
 export function supportedList(): string {

@@ -1,4 +1,5 @@
 import { isActivationName, ACTIVATION_NAMES, type ActivationName, type DeviceArray } from '@purevit/core';
+import type { FeedForward } from './feed-forward.js';
 import type { Linear } from './linear.js';
 
 /** Resolves a config's activation name, or throws naming it and the supported ones. */
@@ -8,7 +9,7 @@ export function activationName(name: string, field = 'hidden_act'): ActivationNa
 }
 
 /** fc2(act(fc1(x))) with the activation fused into fc1 and the residual add fused into fc2. */
-export class Mlp {
+export class Mlp implements FeedForward {
   readonly dim: number;
   readonly hiddenDim: number;
 

@@ -3,7 +3,7 @@ import type { Attention, AttentionOptions } from './attention.js';
 import type { BlockScratch } from './block-scratch.js';
 import type { LayerNorm } from './layer-norm.js';
 import type { LayerScale } from './layer-scale.js';
-import type { Mlp } from './mlp.js';
+import type { FeedForward } from './feed-forward.js';
 
 /**
  * The parts of a pre-norm block. Families name them differently in their checkpoints (HF ViT:
@@ -15,7 +15,8 @@ export interface TransformerBlockParts {
   norm1: LayerNorm;
   attn: Attention;
   norm2: LayerNorm;
-  mlp: Mlp;
+  /** fc1 → act → fc2 (Mlp), or a gated unit (SwiGluMlp). */
+  mlp: FeedForward;
   /** timm `ls1`: LayerScale on the attention branch (init_values set); absent = none. */
   ls1?: LayerScale | null;
   /** timm `ls2`: LayerScale on the MLP branch. */
@@ -27,7 +28,7 @@ export class TransformerBlock {
   readonly norm1: LayerNorm;
   readonly attn: Attention;
   readonly norm2: LayerNorm;
-  readonly mlp: Mlp;
+  readonly mlp: FeedForward;
   readonly ls1: LayerScale | null;
   readonly ls2: LayerScale | null;
 

@@ -39,6 +39,19 @@ export interface ImageClassificationModel extends PretrainedModel {
   forward(inputs: BaseForwardInputs & { labels?: Labels | null }): Promise<ImageClassifierOutput>;
 }
 
+/** What AutoModelForPreTraining returns (ViTMAEForPreTraining): a loss on the input itself and the decoder's logits. */
+export interface PreTrainingOutput {
+  loss: Tensor | null; // [] (0-d)
+  logits: Tensor;
+  hiddenStates: Tensor[] | null;
+  attentions: Tensor[] | null;
+}
+
+/** AutoModelForPreTraining. */
+export interface PreTrainingModel extends PretrainedModel {
+  forward(inputs: BaseForwardInputs): Promise<PreTrainingOutput>;
+}
+
 /** AutoModelForMaskedImageModeling. */
 export interface MaskedImageModelingModel extends PretrainedModel {
   forward(inputs: BaseForwardInputs & { boolMaskedPos?: Tensor | Uint8Array | readonly boolean[] | null }): Promise<MaskedImageModelingOutput>;

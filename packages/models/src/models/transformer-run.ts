@@ -21,6 +21,8 @@ export interface TransformerRun {
   implementation: AttentionImplementation;
   /** [heads] mask of each block, or undefined. */
   headMasks?: readonly (DeviceArray | undefined)[];
+  /** [heads, tokens, tokens] added to each block's attention scores (BEiT's relative position bias), or undefined. */
+  biases?: readonly (DeviceArray | undefined)[];
   /** Run-state buffers the embedding needs for `images` images (floats by name). */
   embedLengths(images: number): Record<string, number>;
   /** Writes the embeddings of images [b0, b0 + n) into `hidden` [n·tokens, dim] (run-state views by embedLengths' names). */
@@ -65,7 +67,7 @@ export async function runTransformer(run: TransformerRun): Promise<void> {
     for (let i = 0; i < layers; i++) {
       const unit = heads * tokens * tokens;
       const probs = run.attentions?.[i]?.view(b0 * unit, n * unit);
-      run.blocks[i].forward(h, n, tokens, scratch, { implementation: run.implementation, headMask: run.headMasks?.[i], probs });
+      run.blocks[i].forward(h, n, tokens, scratch, { implementation: run.implementation, headMask: run.headMasks?.[i], bias: run.biases?.[i], probs });
       keep(i);
     }
     const sequence = run.finalNorm ? scratch.normed : h;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TimmWrapperImageProcessor, ViTImageProcessor } from '@purevit/image';
+import { BeitImageProcessor, BitImageProcessor, DeiTImageProcessor, TimmWrapperImageProcessor, ViTImageProcessor } from '@purevit/image';
 import { AutoImageProcessor, MODEL_FAMILIES, PENDING_FAMILIES, imageProcessorFor } from '@purevit/models';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -45,7 +45,7 @@ describe('AutoImageProcessor.fromPretrained picks the processor from a model fol
   });
 
   it('unsupported processor types and model types are named in the error', () => {
-    expect(() => AutoImageProcessor.fromConfig({ image_processor_type: 'DeiTImageProcessor' })).toThrow(/DeiTImageProcessor is not supported/);
+    expect(() => AutoImageProcessor.fromConfig({ image_processor_type: 'SiglipImageProcessor' })).toThrow(/SiglipImageProcessor is not supported/);
     expect(() => AutoImageProcessor.fromConfig({ do_resize: true }, { model_type: 'clip' })).toThrow(/model_type clip/);
     expect(() => AutoImageProcessor.fromConfig(undefined, { model_type: 'vit' })).toThrow(/no preprocessor_config.json/);
     expect(() => TimmWrapperImageProcessor.fromConfig({ architecture: 'resnet50' })).toThrow(/no pretrained_cfg/);
@@ -68,21 +68,28 @@ describe('one registry for model classes and image processors', () => {
     const pre = { do_resize: true, size: { height: 224, width: 224 } };
     expect(AutoImageProcessor.fromConfig(pre, { model_type: 'vit' })).toBeInstanceOf(ViTImageProcessor);
     expect(AutoImageProcessor.fromConfig(pre, { model_type: 'vit_msn' })).toBeInstanceOf(ViTImageProcessor);
-    expect(() => AutoImageProcessor.fromConfig(pre, { model_type: 'dinov2' })).toThrow(/BitImageProcessor is not supported yet/);
+    expect(AutoImageProcessor.fromConfig(pre, { model_type: 'dinov2' })).toBeInstanceOf(BitImageProcessor);
+    expect(AutoImageProcessor.fromConfig(pre, { model_type: 'deit' })).toBeInstanceOf(DeiTImageProcessor);
+    expect(AutoImageProcessor.fromConfig(pre, { model_type: 'beit' })).toBeInstanceOf(BeitImageProcessor);
+    // transformers' IMAGE_PROCESSOR_MAPPING has no dinov2_with_registers entry: its repos name the class.
+    expect(() => AutoImageProcessor.fromConfig(pre, { model_type: 'dinov2_with_registers' })).toThrow(/no image processor known for model_type dinov2_with_registers/);
     expect(() => AutoImageProcessor.fromConfig(pre, { model_type: 'vit_hybrid' })).toThrow(/ViTHybridImageProcessor is not supported yet/);
-    expect(() => AutoImageProcessor.fromConfig({ image_processor_type: 'BitImageProcessor' })).toThrow(/BitImageProcessor is not supported yet/);
-    expect(() => AutoImageProcessor.fromConfig({ feature_extractor_type: 'DeiTFeatureExtractor' })).toThrow(/DeiTImageProcessor is not supported yet/);
+    expect(AutoImageProcessor.fromConfig({ image_processor_type: 'BitImageProcessor' })).toBeInstanceOf(BitImageProcessor);
+    expect(AutoImageProcessor.fromConfig({ image_processor_type: 'BitImageProcessorFast' })).toBeInstanceOf(BitImageProcessor);
+    expect(AutoImageProcessor.fromConfig({ feature_extractor_type: 'DeiTFeatureExtractor' })).toBeInstanceOf(DeiTImageProcessor);
+    expect(AutoImageProcessor.fromConfig({ feature_extractor_type: 'BeitFeatureExtractor', reduce_labels: true })).toBeInstanceOf(BeitImageProcessor);
     expect(() => AutoImageProcessor.fromConfig({ image_processor_type: 'SamImageProcessor' })).toThrow(/SamImageProcessor is not supported \(supported: ViTImageProcessor/);
   });
 
   it('picks the class of every golden processor case from its configs', () => {
     const index = JSON.parse(readFileSync(`${GOLDEN}index.json`, 'utf8')) as Array<{ name: string; kind: string; class: string }>;
-    const cases = index.filter((c) => c.kind === 'image_processor' && (c.class === 'ViTImageProcessor' || c.class === 'TimmWrapperImageProcessor'));
-    expect(cases.length).toBeGreaterThan(5);
+    const classes: Record<string, unknown> = { ViTImageProcessor, DeiTImageProcessor, BeitImageProcessor, BitImageProcessor };
+    const cases = index.filter((c) => c.kind === 'image_processor' && (c.class in classes || c.class === 'TimmWrapperImageProcessor'));
+    expect(cases.length).toBeGreaterThan(10);
     for (const c of cases) {
       const json = (file: string): unknown => JSON.parse(readFileSync(`${GOLDEN}${c.name}/${file}`, 'utf8'));
-      if (c.class === 'ViTImageProcessor') expect(AutoImageProcessor.fromConfig(json('preprocessor_config.json')), c.name).toBeInstanceOf(ViTImageProcessor);
-      else expect(AutoImageProcessor.fromConfig(undefined, json('config.json')), c.name).toBeInstanceOf(TimmWrapperImageProcessor);
+      if (c.class === 'TimmWrapperImageProcessor') expect(AutoImageProcessor.fromConfig(undefined, json('config.json')), c.name).toBeInstanceOf(TimmWrapperImageProcessor);
+      else expect(AutoImageProcessor.fromConfig(json('preprocessor_config.json')), c.name).toBeInstanceOf(classes[c.class]);
     }
   });
 });

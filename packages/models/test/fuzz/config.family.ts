@@ -1,5 +1,5 @@
-// Fuzz family: config.json. Seeds are the configs of small real checkpoints (HF ViT, timm ViT, timm
-// ResNet); mutations replace values with absurd sizes, wrong types, long strings and deep nesting.
+// Fuzz family: config.json. Seeds are the configs of small real checkpoints (HF ViT, timm ViT, timm ResNet, DeiT,
+// DINOv2 with and without registers, ViTMSN, BEiT); mutations replace values with absurd sizes, wrong types, long strings and deep nesting.
 // Every input is parsed as the loaders parse it (AutoConfig, timm architecture arguments, the timm
 // processor from pretrained_cfg); one in eight that parses also builds the model on the seed's
 // weights and classifies an image, which must give finite scores or a typed error.
@@ -20,8 +20,20 @@ import { FuzzCheckError, type FuzzFamily } from '../../../../test-utils/fuzz/fam
 import { mutateBytes, mutateJson, stringifyJson, type Json } from '../../../../test-utils/fuzz/mutators.js';
 
 const ROOT = new URL('../../../../', import.meta.url);
-const MODELS = ['golden/vit_classifier/model/', 'golden/timm_vit_small_model/model/', 'golden/timm_resnet18_small_model/model/', 'models/fashion-vit-tiny/'];
-const KEYS = ['num_labels', 'id2label', 'label2id', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size', 'layer_norm_eps', 'image_size', 'patch_size', 'num_channels', 'hidden_act', 'problem_type', 'architectures', 'model_type', 'num_classes', 'model_args', 'pretrained_cfg', 'label_names', 'architecture', 'pooler_output_size', 'encoder_stride'];
+const MODELS = [
+  'golden/vit_classifier/model/', 'golden/timm_vit_small_model/model/', 'golden/timm_resnet18_small_model/model/', 'models/fashion-vit-tiny/',
+  'golden/deit_distilled/model/', 'golden/dinov2_classifier/model/', 'golden/dinov2_reg_classifier/model/', 'golden/vitmsn_classifier/model/',
+  'golden/beit_classifier/model/',
+];
+/** What the hub repos of the families whose golden folders carry no preprocessor_config.json would (sized to the checkpoints). */
+const PREPROCESSORS: Readonly<Record<string, object>> = {
+  'golden/deit_distilled/model/': { image_processor_type: 'DeiTImageProcessor', size: 36, crop_size: 32 },
+  'golden/dinov2_classifier/model/': { image_processor_type: 'BitImageProcessor', size: { shortest_edge: 32 }, crop_size: 32 },
+  'golden/dinov2_reg_classifier/model/': { image_processor_type: 'BitImageProcessor', size: { shortest_edge: 32 }, crop_size: 32 },
+  'golden/vitmsn_classifier/model/': { image_processor_type: 'ViTImageProcessor', size: 32 },
+  'golden/beit_classifier/model/': { image_processor_type: 'BeitImageProcessor', size: 48, crop_size: 48 },
+};
+const KEYS = ['use_relative_position_bias', 'use_shared_relative_position_bias', 'use_absolute_position_embeddings', 'use_mean_pooling', 'layer_scale_init_value', 'mlp_ratio', 'use_swiglu_ffn', 'num_register_tokens', 'layerscale_value', 'use_mask_token', 'qkv_bias', 'num_labels', 'id2label', 'label2id', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size', 'layer_norm_eps', 'image_size', 'patch_size', 'num_channels', 'hidden_act', 'problem_type', 'architectures', 'model_type', 'num_classes', 'model_args', 'pretrained_cfg', 'label_names', 'architecture', 'pooler_output_size', 'encoder_stride'];
 
 interface Seed {
   config: Json;
@@ -50,7 +62,8 @@ const family: FuzzFamily<Input> = {
           return undefined;
         }
       };
-      return { config: JSON.parse(read('config.json')!) as Json, weights: new Uint8Array(readFileSync(new URL(`${dir}model.safetensors`, ROOT))), preprocessor: read('preprocessor_config.json') };
+      const preprocessor = dir in PREPROCESSORS ? JSON.stringify(PREPROCESSORS[dir]) : read('preprocessor_config.json');
+      return { config: JSON.parse(read('config.json')!) as Json, weights: new Uint8Array(readFileSync(new URL(`${dir}model.safetensors`, ROOT))), preprocessor };
     });
   },
   input(rng, index) {

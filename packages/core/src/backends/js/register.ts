@@ -9,7 +9,7 @@ import { activationKernel } from './kernels/activations.js';
 import { adaptivePool2dKernel } from './kernels/adaptive-pool2d.js';
 import { attentionEagerKernel, attentionFusedKernel } from './kernels/attention.js';
 import { conv2dKernel } from './kernels/conv2d.js';
-import { binaryBroadcastKernel, copyRowsKernel, embedTokensKernel, transposeKernel } from './kernels/data-movement.js';
+import { binaryBroadcastKernel, copyRowsKernel, embedTokensKernel, gatherRowsKernel, transposeKernel } from './kernels/data-movement.js';
 import { depthwiseConv2dKernel } from './kernels/depthwise-conv2d.js';
 import { groupNormKernel } from './kernels/group-norm.js';
 import { interpolateKernel } from './kernels/interpolate.js';
@@ -38,6 +38,7 @@ export const JS_KERNELS: JsKernels = {
   embedTokens: embedTokensKernel,
   maskTokens: OPS.maskTokens.reference,
   copyRows: copyRowsKernel,
+  gatherRows: gatherRowsKernel,
   transpose: transposeKernel,
   pool2d: pool2dKernel,
   adaptivePool2d: adaptivePool2dKernel,

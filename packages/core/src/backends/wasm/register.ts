@@ -33,6 +33,7 @@ export const WASM_KERNELS: WasmKernels = {
   embedTokens: onHost(JS_KERNELS.embedTokens),
   maskTokens: onHost(JS_KERNELS.maskTokens),
   copyRows: onHost(JS_KERNELS.copyRows),
+  gatherRows: onHost(JS_KERNELS.gatherRows),
   transpose: onHost(JS_KERNELS.transpose),
   pool2d: onHost(JS_KERNELS.pool2d),
   adaptivePool2d: onHost(JS_KERNELS.adaptivePool2d),

@@ -1,18 +1,17 @@
-import { ACTIVATION_NAMES, isActivationName } from '@purevit/core';
-import { ConfigError, checkBound, formatList, formatValue } from '@purevit/weights';
+import { ConfigError, checkBound, formatValue } from '@purevit/weights';
+import { activationField as activation } from '../../configs/activation-field.js';
 import {
   PretrainedConfig,
   isJsonObject,
   optionalBoolean,
   optionalInteger,
   optionalNumber,
-  optionalString,
   type JsonObject,
-  type JsonValue,
 } from '../../configs/pretrained-config.js';
+import { parseSize2, toPair, type Size2 } from '../../configs/size2.js';
 
-/** A size given as one number (square) or as [height, width], as transformers accepts both. */
-export type Size2 = number | [number, number];
+export type { Size2 } from '../../configs/size2.js';
+export { toPair } from '../../configs/size2.js';
 
 /** config.json keys ViTConfig reads (snake_case, as transformers writes them). */
 const VIT_KEYS = [
@@ -156,27 +155,4 @@ export class ViTConfig extends PretrainedConfig {
     if (this.architectures) out.architectures = this.architectures;
     return out;
   }
-}
-
-/** An activation name the layers implement (transformers' ACT2FN names), else a ConfigError naming the field. */
-function activation(dict: JsonObject, key: string, fallback: string): string {
-  const name = optionalString(dict, key) ?? fallback;
-  if (!isActivationName(name)) {
-    throw new ConfigError('unsupported', `config field ${key} ${formatValue(name)} is not supported; supported: ${formatList([...ACTIVATION_NAMES], 150)}`, { field: key });
-  }
-  return name;
-}
-
-export function toPair(size: Size2): [number, number] {
-  return typeof size === 'number' ? [size, size] : [size[0], size[1]];
-}
-
-function parseSize2(dict: JsonObject, key: string, bound: 'imageSide' | 'patchSide'): Size2 | undefined {
-  const v: JsonValue | undefined = dict[key];
-  if (v == null) return undefined;
-  if (typeof v === 'number') return checkBound(v, bound, key);
-  if (Array.isArray(v) && v.length === 2 && v.every((d) => typeof d === 'number')) {
-    return [checkBound(v[0], bound, `${key}[0]`), checkBound(v[1], bound, `${key}[1]`)];
-  }
-  throw new ConfigError('invalid_type', `config field ${key} must be a positive integer or [height, width], got ${formatValue(v)}`, { field: key });
 }

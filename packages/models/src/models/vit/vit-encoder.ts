@@ -7,13 +7,16 @@ import { Mlp, activationName } from '../../layers/mlp.js';
 import { TransformerBlock } from '../../layers/transformer-block.js';
 import type { ViTConfig } from './vit-config.js';
 
+/** The config fields a ViTLayer reads (DeiT, ViTMSN, ViTMAE's encoder and decoder build the same layer). */
+export type ViTLayerConfig = Pick<ViTConfig, 'hiddenSize' | 'numAttentionHeads' | 'intermediateSize' | 'hiddenAct' | 'layerNormEps' | 'qkvBias'>;
+
 /**
  * One transformers ViTLayer from `encoder.layer.<i>`:
  *   layernorm_before → attention.attention.{query,key,value} → attention.output.dense (+ residual)
  *   layernorm_after → intermediate.dense (+ act) → output.dense (+ residual)
  * The separate query/key/value projections are stacked into one qkv projection at load.
  */
-export async function loadViTLayer(arena: Arena, scope: WeightScope, config: ViTConfig): Promise<TransformerBlock> {
+export async function loadViTLayer(arena: Arena, scope: WeightScope, config: ViTLayerConfig): Promise<TransformerBlock> {
   const d = config.hiddenSize;
   const selfAttention = scope.pp('attention').pp('attention');
   const [query, key, value] = await Promise.all(
@@ -37,9 +40,14 @@ export async function loadViTLayer(arena: Arena, scope: WeightScope, config: ViT
   });
 }
 
-/** transformers' ViTEncoder: `encoder.layer.0 … encoder.layer.<num_hidden_layers - 1>`. */
-export async function loadViTEncoder(arena: Arena, scope: WeightScope, config: ViTConfig): Promise<TransformerBlock[]> {
+/** transformers' ViTEncoder: `encoder.layer.0 … encoder.layer.<num_hidden_layers - 1>` (ViTMAE's decoder: `decoder.decoder_layers.<i>`). */
+export async function loadViTEncoder(
+  arena: Arena,
+  scope: WeightScope,
+  config: ViTLayerConfig & Pick<ViTConfig, 'numHiddenLayers'>,
+  layerName = 'layer',
+): Promise<TransformerBlock[]> {
   const layers: TransformerBlock[] = [];
-  for (let i = 0; i < config.numHiddenLayers; i++) layers.push(await loadViTLayer(arena, scope.pp('layer').pp(i), config));
+  for (let i = 0; i < config.numHiddenLayers; i++) layers.push(await loadViTLayer(arena, scope.pp(layerName).pp(i), config));
   return layers;
 }

@@ -12,7 +12,7 @@ export class ViTPooler {
     readonly activation: ActivationName,
   ) {}
 
-  static async load(arena: Arena, scope: WeightScope, config: ViTConfig): Promise<ViTPooler> {
+  static async load(arena: Arena, scope: WeightScope, config: Pick<ViTConfig, 'hiddenSize' | 'poolerOutputSize' | 'poolerAct'>): Promise<ViTPooler> {
     const dense = await Linear.load(arena, scope.pp('dense'), config.hiddenSize, config.poolerOutputSize);
     return new ViTPooler(dense, activationName(config.poolerAct, 'pooler_act'));
   }

@@ -6,6 +6,7 @@
 import type { BinaryBroadcastArgs } from '../../../ops/binary-broadcast.js';
 import type { CopyRowsArgs } from '../../../ops/copy-rows.js';
 import type { EmbedTokensArgs } from '../../../ops/embed-tokens.js';
+import { gatherIndex, type GatherRowsArgs } from '../../../ops/gather-rows.js';
 import type { TransposeArgs } from '../../../ops/transpose.js';
 
 export function copyRowsKernel(a: CopyRowsArgs<Float32Array>): void {
@@ -15,6 +16,17 @@ export function copyRowsKernel(a: CopyRowsArgs<Float32Array>): void {
     return;
   }
   for (let r = 0; r < a.rows; r++) a.out.set(a.x.subarray(r * ldx, r * ldx + a.cols), r * ldo);
+}
+
+/** Each gathered row copied with one `set`. */
+export function gatherRowsKernel(a: GatherRowsArgs<Float32Array>): void {
+  const { batch, rows, count, dim } = a;
+  for (let b = 0; b < batch; b++) {
+    for (let k = 0; k < count; k++) {
+      const src = (b * rows + gatherIndex(a.index, b * count + k, rows)) * dim;
+      a.out.set(a.x.subarray(src, src + dim), (b * count + k) * dim);
+    }
+  }
 }
 
 const TILE = 32;
